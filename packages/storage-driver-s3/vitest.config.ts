@@ -1,0 +1,11 @@
+import { defineProject } from 'vitest/config';
+import { s3ServerSetup, workspaceSources } from '../../vitest.shared.js';
+
+export default defineProject({
+  ...workspaceSources,
+  test: {
+    globalSetup: [s3ServerSetup],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});

@@ -1,0 +1,81 @@
+/**
+ * Typed storage errors. Every driver maps its native failures onto these and keeps
+ * the original failure as `cause`, so callers branch on the class (or `code`) and
+ * logs still show what the provider said.
+ */
+export type StorageErrorCode =
+  | 'NOT_FOUND'
+  | 'FORBIDDEN'
+  | 'CONFLICT'
+  | 'UNSUPPORTED'
+  | 'INVALID_CONFIG'
+  | 'INVALID_KEY'
+  | 'RANGE_NOT_SATISFIABLE'
+  | 'STORAGE_FAILURE';
+
+export class StorageError extends Error {
+  readonly code: StorageErrorCode = 'STORAGE_FAILURE';
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The key (or upload, or bucket) does not exist. */
+export class NotFoundError extends StorageError {
+  override readonly code = 'NOT_FOUND';
+  constructor(
+    readonly key: string,
+    options?: { cause?: unknown; message?: string },
+  ) {
+    super(options?.message ?? `No file at "${key}"`, options);
+  }
+}
+
+/** The provider refused the operation (credentials, policy, ACL). */
+export class ForbiddenError extends StorageError {
+  override readonly code = 'FORBIDDEN';
+}
+
+/** The operation conflicts with the current state (a precondition failed, a concurrent change). */
+export class ConflictError extends StorageError {
+  override readonly code = 'CONFLICT';
+}
+
+/** The provider (or driver) cannot do this. */
+export class UnsupportedError extends StorageError {
+  override readonly code = 'UNSUPPORTED';
+}
+
+/** Options of a location or driver are wrong; the message names the variable or option. */
+export class InvalidConfigError extends StorageError {
+  override readonly code = 'INVALID_CONFIG';
+}
+
+/** A key that could escape the location's root or that no driver can store. */
+export class InvalidKeyError extends StorageError {
+  override readonly code = 'INVALID_KEY';
+  constructor(
+    readonly key: string,
+    reason: string,
+  ) {
+    super(`Invalid key ${JSON.stringify(key)}: ${reason}`);
+  }
+}
+
+/** The requested byte range lies outside the file. */
+export class RangeNotSatisfiableError extends StorageError {
+  override readonly code = 'RANGE_NOT_SATISFIABLE';
+  constructor(
+    readonly key: string,
+    readonly size: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`Range not satisfiable for "${key}" (size ${size})`, options);
+  }
+}
+
+export function isStorageError(error: unknown): error is StorageError {
+  return error instanceof StorageError;
+}

@@ -1,0 +1,2 @@
+export * from './buckets.js';
+export * from './s3-server.js';
