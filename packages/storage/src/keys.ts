@@ -1,6 +1,18 @@
 import { InvalidKeyError } from './errors.js';
 
 /**
+ * The folder, at the root of every location, where the storage layer keeps its own
+ * files (temporary files, resumable upload state). Users' keys can never name it and
+ * listings never show it, so that state lives beside the data (same disk, same bucket:
+ * atomic renames, one place to back up) without ever colliding with a file.
+ */
+export const RESERVED_FOLDER = '.stowage';
+
+export function isReservedKey(key: string): boolean {
+  return key === RESERVED_FOLDER || key.startsWith(`${RESERVED_FOLDER}/`);
+}
+
+/**
  * Keys are relative, `/`-separated paths. A key that could escape a location's root
  * or prefix, or that not every driver can store, is refused the same way everywhere.
  */
@@ -8,6 +20,8 @@ export function assertValidKey(key: string): string {
   if (typeof key !== 'string' || key.length === 0) throw new InvalidKeyError(String(key), 'empty key');
   assertSafePath(key);
   if (key.endsWith('/')) throw new InvalidKeyError(key, 'a key cannot end with "/"');
+  if (isReservedKey(key))
+    throw new InvalidKeyError(key, `"${RESERVED_FOLDER}/" is reserved for the storage layer`);
   return key;
 }
 
