@@ -79,3 +79,57 @@ export class RangeNotSatisfiableError extends StorageError {
 export function isStorageError(error: unknown): error is StorageError {
   return error instanceof StorageError;
 }
+
+/**
+ * `StorageManager.location()` was asked for a location nobody registered. Code NOT_FOUND
+ * (an API answers 404), but deliberately not a NotFoundError: that one means "no file
+ * at this key", and code that treats it as a file's absence must never see this.
+ */
+export class UnknownLocationError extends StorageError {
+  override readonly code = 'NOT_FOUND';
+  constructor(readonly location: string) {
+    super(`Unknown storage location "${location}"`);
+  }
+}
+
+/** Names an option in a message: `option "tus.chunkSize"`, or `STORAGE_R2_TUS__CHUNK_SIZE` from the environment. */
+export type OptionNamer = (optionPath: readonly PropertyKey[]) => string;
+
+export const nameOption: OptionNamer = (optionPath) => `option "${optionPath.map(String).join('.')}"`;
+
+/**
+ * One option of a driver is wrong in a way its schema cannot say (a check across
+ * options, a value the backend refused). Drivers throw it from their constructor; the
+ * manager rewrites it to name the environment variables when the options came from
+ * there, so `problem` may be a function that names the other options it mentions.
+ */
+export class InvalidOptionError extends InvalidConfigError {
+  constructor(
+    readonly optionPath: readonly string[],
+    readonly problem: string | ((name: OptionNamer) => string),
+    options?: { cause?: unknown },
+  ) {
+    super('', options);
+    this.message = this.describe(nameOption);
+  }
+
+  describe(name: OptionNamer): string {
+    const problem = typeof this.problem === 'string' ? this.problem : this.problem(name);
+    return `${name(this.optionPath)}: ${problem}`;
+  }
+}
+
+/** Every problem of a storage configuration at once, so that one start-up reports them all. */
+export class InvalidStorageConfigError extends InvalidConfigError {
+  constructor(
+    readonly problems: readonly string[],
+    options?: { cause?: unknown },
+  ) {
+    super(
+      problems.length === 1
+        ? problems[0]!
+        : `Invalid storage configuration (${problems.length} problems):\n${problems.map((problem) => `- ${problem}`).join('\n')}`,
+      options,
+    );
+  }
+}
