@@ -29,3 +29,6 @@ export const workspaceSources = { resolve: { alias: aliases } };
 
 /** Vitest globalSetup that starts (or reuses) the real S3 test server; tests `inject('s3Server')`. */
 export const s3ServerSetup = join(root, 'packages/test-s3-server/src/global-setup.ts');
+
+/** Vitest globalSetup that starts (or reuses) the PostgreSQL test server; tests `inject('pgServer')`. */
+export const pgServerSetup = join(root, 'packages/test-pg-server/src/global-setup.ts');

@@ -18,7 +18,8 @@
 #   OBJECTSTORE    bluestore (default: sparse file DIR/osd-block, ~5 s cold start,
 #                  ~0.4 GiB RSS under load) | memstore (all data in RAM, ~1.7 s
 #                  cold start, RSS grows with stored data until RGW's GC runs)
-#   STORE_GIB      capacity of the OSD in GiB            (default 8)
+#   STORE_GIB      capacity of the OSD in GiB (default 32; the file is sparse, so
+#                  only what tests and benchmarks store uses disk)
 #   START_TIMEOUT  seconds to wait for each daemon       (default 60)
 # Needs (Debian 12, Ceph 16.2.15 "Pacific"; install-rgw.sh does it, ~20 s):
 #   apt-get update && apt-get install -y --no-install-recommends --no-upgrade \
@@ -35,7 +36,7 @@ S3_ACCESS_KEY=${S3_ACCESS_KEY:-s3testaccesskey}
 S3_SECRET_KEY=${S3_SECRET_KEY:-s3testsecretkey0123456789}
 S3_REGION=${S3_REGION:-us-east-1}
 OBJECTSTORE=${OBJECTSTORE:-bluestore}
-STORE_GIB=${STORE_GIB:-8}
+STORE_GIB=${STORE_GIB:-32}
 START_TIMEOUT=${START_TIMEOUT:-60}
 RGW_NAME=client.rgw.s3
 S3_USER=s3test

@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+// Loads vitest's types so that the ProvidedContext augmentation below has a module to augment.
+import type {} from 'vitest';
 
 /** How to reach the project's real S3 test server (Ceph RADOS Gateway on loopback). */
 export interface S3ServerInfo {

@@ -1,0 +1,2 @@
+export * from './pg-server.js';
+export * from './test-databases.js';
