@@ -107,6 +107,30 @@ export function byteSize(bounds: Bounds = {}) {
   );
 }
 
+const DURATION_UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/i;
+
+/**
+ * Milliseconds from a number or a string like `1500`, `90s`, `30m`, `24h`, `7d`. A bare
+ * number is milliseconds, as in the `ms` package Directus parses durations with.
+ */
+export function parseDuration(input: unknown): number | undefined {
+  if (typeof input === 'number') return Number.isFinite(input) && input >= 0 ? Math.floor(input) : undefined;
+  if (typeof input !== 'string') return undefined;
+  const match = DURATION.exec(input);
+  if (!match) return undefined;
+  const ms = Math.floor(Number(match[1]) * DURATION_UNIT_MS[(match[2] ?? 'ms').toLowerCase()]!);
+  return Number.isSafeInteger(ms) ? ms : undefined;
+}
+
+/** A duration in milliseconds (see parseDuration). */
+export function duration(bounds: Bounds = {}) {
+  return coerced(
+    `expected a duration like 90s, 30m, 24h or 7d (a bare number is milliseconds)${describeBounds(bounds, (ms) => `${ms} ms`)}`,
+    (input) => withinBounds(parseDuration(input), bounds),
+  );
+}
+
 /** A comma-separated string (blanks trimmed, empty items dropped) or an array of strings. */
 export const envStringList = coerced('expected a comma-separated list', (input) => {
   if (Array.isArray(input) && input.every((item) => typeof item === 'string')) return input as string[];
