@@ -1,0 +1,21 @@
+import type { CreateMultipartUploadCommandInput, S3Client } from '@aws-sdk/client-s3';
+import type { StorageError } from '@stowage/storage';
+
+/**
+ * What the store needs of an S3 location: the S3 driver provides all of it, so a store
+ * can be built on any S3Driver (and on nothing else that knows S3).
+ */
+export interface S3Location {
+  readonly client: S3Client;
+  readonly bucket: string;
+  /** The S3 key of a file: validates the key and prefixes the location's root. */
+  objectKey(key: string): string;
+  /** The S3 key of the storage layer's own file `path` (under the reserved `.stowage/`). */
+  internalKey(path: string): string;
+  /** ACL and server-side encryption for every object the location writes. */
+  objectWriteParams(): Pick<
+    CreateMultipartUploadCommandInput,
+    'ACL' | 'ServerSideEncryption' | 'SSEKMSKeyId'
+  >;
+  mapError(error: unknown, key: string, operation: string): StorageError;
+}

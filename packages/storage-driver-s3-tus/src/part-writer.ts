@@ -1,0 +1,126 @@
+import type { Readable } from 'node:stream';
+import { ERRORS } from '@tus/utils';
+import type { Budget } from './budget.js';
+import { S3_MAX_PARTS } from './options.js';
+import { expectedPartSize } from './part-plan.js';
+import type { StoredPart } from './stored-parts.js';
+import { StreamedAttempt } from './streamed-attempt.js';
+
+export interface PartWriterOptions {
+  partSize: number;
+  /** The upload's length, when known: its last part is sent as soon as it is full. */
+  size: number | undefined;
+  /** Number of the first part to fill (the part after the contiguous ones). */
+  firstPart: number;
+  /** Bytes already received for the first part (the remainder of the previous PATCH). */
+  initial: Buffer;
+  /** Bytes of part buffers, shared by every upload of the store. */
+  memory: Budget;
+  /** Stores one part (retrying as it sees fit); its body may be sent again, so it is a buffer. */
+  uploadPart(partNumber: number, body: Buffer): Promise<StoredPart>;
+  /** Sends a part once, its body streamed as it arrives, aborted by `signal` (see StreamedAttempt). */
+  streamPart(partNumber: number, body: Readable, length: number, signal: AbortSignal): Promise<StoredPart>;
+}
+
+/**
+ * Cuts the bytes of one PATCH into the upload's planned parts, streaming each to S3 as
+ * it arrives (a first attempt), then retrying it from its buffer if that failed; parts
+ * are stored several at once while reading on. Memory is taken from the
+ * shared budget before a part buffer is allocated, which holds the request stream back
+ * when the budget is spent.
+ */
+export class PartWriter {
+  /** Parts stored during this PATCH. */
+  readonly stored = new Map<number, StoredPart>();
+  /** The first part failure; no more bytes are taken after it. */
+  failure: unknown;
+  private buffer: Buffer | undefined;
+  private attempt: StreamedAttempt | undefined;
+  private filled = 0;
+  private reserved = 0;
+  private nextPart: number;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(private readonly options: PartWriterOptions) {
+    this.nextPart = options.firstPart;
+  }
+
+  async write(chunk: Buffer): Promise<void> {
+    for (let at = 0; at < chunk.length; ) {
+      if (this.failure !== undefined) throw this.failure;
+      const buffer = this.buffer ?? (await this.allocate());
+      const copied = chunk.copy(buffer, this.filled, at);
+      this.attempt?.push(buffer.subarray(this.filled, this.filled + copied));
+      this.filled += copied;
+      at += copied;
+      if (this.filled === buffer.length) this.send();
+    }
+  }
+
+  /**
+   * Waits for the parts in flight and answers the bytes that fill no part (the new
+   * remainder), still held in the buffer until `release()`.
+   */
+  async finish(): Promise<Buffer> {
+    const { initial, firstPart, partSize, size } = this.options;
+    if (this.buffer === undefined && this.nextPart === firstPart && initial.length > 0) {
+      // An empty PATCH: the remainder stays, unless the length it declared makes it a whole last part.
+      if (expectedPartSize(firstPart, partSize, size) !== initial.length) return initial;
+      await this.allocate();
+      this.send();
+    }
+    await Promise.all(this.inFlight);
+    return this.buffer ? this.buffer.subarray(0, this.filled) : Buffer.alloc(0);
+  }
+
+  release(): void {
+    this.attempt?.cancel();
+    this.attempt = undefined;
+    this.buffer = undefined;
+    this.options.memory.give(this.reserved);
+    this.reserved = 0;
+  }
+
+  private async allocate(): Promise<Buffer> {
+    const { partSize, size, initial, memory } = this.options;
+    const length = expectedPartSize(this.nextPart, partSize, size);
+    // Past the declared length, or past the last part S3 allows (a deferred length beyond its plan).
+    if (length <= 0 || this.nextPart > S3_MAX_PARTS) throw ERRORS.ERR_SIZE_EXCEEDED;
+    this.reserved = await memory.take(length);
+    const buffer = Buffer.allocUnsafe(length);
+    // The remainder of the previous PATCH starts the first part.
+    this.filled = this.nextPart === this.options.firstPart ? initial.copy(buffer) : 0;
+    this.buffer = buffer;
+    const partNumber = this.nextPart;
+    this.attempt = new StreamedAttempt((body, signal) =>
+      this.options.streamPart(partNumber, body, length, signal),
+    );
+    this.attempt.push(buffer.subarray(0, this.filled));
+    return buffer;
+  }
+
+  private send(): void {
+    const body = this.buffer!;
+    const reserved = this.reserved;
+    const partNumber = this.nextPart++;
+    const attempt = this.attempt!;
+    attempt.end();
+    this.attempt = undefined;
+    this.buffer = undefined;
+    this.reserved = 0;
+    this.filled = 0;
+    const sending = attempt.result
+      .then((streamed) => streamed ?? this.options.uploadPart(partNumber, body))
+      .then(
+        (part) => void this.stored.set(partNumber, part),
+        (error: unknown) => {
+          this.failure ??= error;
+        },
+      )
+      .finally(() => {
+        this.options.memory.give(reserved);
+        this.inFlight.delete(sending);
+      });
+    this.inFlight.add(sending);
+  }
+}

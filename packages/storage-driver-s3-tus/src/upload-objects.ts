@@ -1,0 +1,137 @@
+import {
+  type _Object,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
+import type { S3Location } from './location.js';
+
+/** What is kept of an upload in S3, next to it: the truth for any process that resumes it. */
+export interface UploadState {
+  id: string;
+  /** The S3 key of the finished object. */
+  key: string;
+  /** Absent for an empty upload, which is stored whole at creation. */
+  multipartUploadId?: string;
+  /** Undefined while the length is deferred. */
+  size?: number;
+  /** Every part but the last has exactly this size. */
+  partSize: number;
+  metadata?: Record<string, string | null>;
+  creationDate: string;
+  completed: boolean;
+}
+
+/** Bytes received past the last whole part, kept as their own object until a part is full. */
+export interface Remainder {
+  key: string;
+  /** Offset of its first byte: always the end of a whole part. */
+  start: number;
+  end: number;
+}
+
+const STATE_NAME = 'state.json';
+const REMAINDER = /\/remainder-(\d+)-(\d+)$/;
+
+/** The S3 objects of one upload under `.stowage/tus/<id>/`. */
+export class UploadObjects {
+  readonly prefix: string;
+
+  constructor(
+    private readonly location: S3Location,
+    readonly id: string,
+  ) {
+    this.prefix = location.internalKey(`tus/${id}/`);
+  }
+
+  /** The folder holding every upload's objects, for expiry. */
+  static root(location: S3Location): string {
+    return location.internalKey('tus/');
+  }
+
+  static isStateKey(key: string): boolean {
+    return key.endsWith(`/${STATE_NAME}`);
+  }
+
+  get stateKey(): string {
+    return `${this.prefix}${STATE_NAME}`;
+  }
+
+  async readState(): Promise<UploadState> {
+    const { Body } = await this.location.client.send(
+      new GetObjectCommand({ Bucket: this.location.bucket, Key: this.stateKey }),
+    );
+    return JSON.parse(await Body!.transformToString()) as UploadState;
+  }
+
+  async writeState(state: UploadState): Promise<void> {
+    await this.put(this.stateKey, Buffer.from(JSON.stringify(state)));
+  }
+
+  async readRemainder(remainder: Remainder): Promise<Buffer> {
+    const { Body } = await this.location.client.send(
+      new GetObjectCommand({ Bucket: this.location.bucket, Key: remainder.key }),
+    );
+    const bytes = Buffer.from(await Body!.transformToByteArray());
+    if (bytes.length !== remainder.end - remainder.start)
+      throw new Error(`Remainder ${remainder.key} is truncated`);
+    return bytes;
+  }
+
+  async writeRemainder(start: number, bytes: Buffer): Promise<Remainder> {
+    const remainder = {
+      key: `${this.prefix}remainder-${start}-${start + bytes.length}`,
+      start,
+      end: start + bytes.length,
+    };
+    await this.put(remainder.key, bytes);
+    return remainder;
+  }
+
+  /** Every object of the upload but its final object, state included. */
+  async list(): Promise<_Object[]> {
+    return listObjects(this.location, this.prefix);
+  }
+
+  async remainders(): Promise<Remainder[]> {
+    return (await this.list()).flatMap(({ Key }) => {
+      const match = Key ? REMAINDER.exec(Key) : null;
+      return match ? [{ key: Key!, start: Number(match[1]), end: Number(match[2]) }] : [];
+    });
+  }
+
+  async delete(keys: string[]): Promise<void> {
+    // One request per key: an upload has a state and a remainder or two, and DeleteObjects
+    // needs a checksum header that some providers refuse.
+    await Promise.all(
+      keys.map((Key) =>
+        this.location.client.send(new DeleteObjectCommand({ Bucket: this.location.bucket, Key })),
+      ),
+    );
+  }
+
+  private async put(key: string, body: Buffer): Promise<void> {
+    await this.location.client.send(
+      new PutObjectCommand({
+        Bucket: this.location.bucket,
+        Key: key,
+        Body: body,
+        ContentLength: body.length,
+      }),
+    );
+  }
+}
+
+export async function listObjects(location: S3Location, prefix: string): Promise<_Object[]> {
+  const objects: _Object[] = [];
+  let ContinuationToken: string | undefined;
+  do {
+    const page = await location.client.send(
+      new ListObjectsV2Command({ Bucket: location.bucket, Prefix: prefix, ContinuationToken }),
+    );
+    objects.push(...(page.Contents ?? []));
+    ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (ContinuationToken);
+  return objects;
+}
