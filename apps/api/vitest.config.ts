@@ -1,7 +1,13 @@
 import { defineProject } from 'vitest/config';
-import { workspaceSources } from '../../vitest.shared.js';
+import { s3ServerSetup, workspaceSources } from '../../vitest.shared.js';
 
 export default defineProject({
   ...workspaceSources,
-  test: { testTimeout: 60_000, hookTimeout: 120_000 },
+  test: {
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    globalSetup: [s3ServerSetup],
+    // Two cores: the suites start servers and child processes of their own.
+    fileParallelism: false,
+  },
 });

@@ -1,0 +1,231 @@
+/**
+ * Upload and download of one large file through the API (POST /files, GET /assets/:id)
+ * on an S3 location, against the raw AWS SDK on the same RGW in the same run, plus the
+ * peak RSS of the API process. Run: `pnpm --filter @stowage/api bench`
+ * (BENCH_SIZE_MIB, default 1024; BENCH_ROUNDS, default 1).
+ */
+import { execFile, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { promisify } from 'node:util';
+import {
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+
+const MIB = 1024 * 1024;
+const SIZE = Number(process.env.BENCH_SIZE_MIB ?? 1024) * MIB;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
+const TOKEN = randomBytes(24).toString('base64url');
+const here = new URL('.', import.meta.url).pathname;
+
+/** SIZE bytes from a reused random block: generating them costs nothing measurable. */
+function source(size: number): Readable {
+  const block = randomBytes(MIB);
+  let sent = 0;
+  return new Readable({
+    read() {
+      if (sent >= size) return void this.push(null);
+      const chunk = block.subarray(0, Math.min(MIB, size - sent));
+      sent += chunk.length;
+      this.push(chunk);
+    },
+  });
+}
+
+const sink = () =>
+  new Writable({
+    write(_chunk, _encoding, callback) {
+      callback();
+    },
+  });
+
+async function timed(leg: string, run: () => Promise<void>): Promise<number> {
+  const start = performance.now();
+  await run();
+  const seconds = (performance.now() - start) / 1000;
+  console.error(`${leg}: ${seconds.toFixed(2)} s`);
+  return seconds;
+}
+
+async function s3Server(): Promise<Record<string, string>> {
+  const { stdout } = await promisify(execFile)('bash', [join(here, '../../../scripts/s3-server/start.sh')]);
+  return Object.fromEntries(
+    stdout
+      .split('\n')
+      .map((line) => line.match(/^([A-Z0-9_]+)=(.*)$/))
+      .filter((match) => match !== null)
+      .map((match) => [match[1], match[2]]),
+  );
+}
+
+async function startApi(env: Record<string, string>): Promise<{ url: string; pid: number; stop(): void }> {
+  const child = spawn(process.execPath, [join(here, '../dist/main.js')], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let buffered = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      buffered += chunk;
+      const lines = buffered.split('\n');
+      buffered = lines.pop()!;
+      for (const line of lines) {
+        const match = line.match(/Server listening at (http:\/\/127\.0\.0\.1:\d+)/);
+        if (match) resolve(match[1]!);
+        // Warnings and errors of the API, for a failing run.
+        if (/"level":[456]0/.test(line)) console.error(line);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`the API exited (${code}):\n${buffered}`)));
+  });
+  return { url, pid: child.pid!, stop: () => child.kill('SIGTERM') };
+}
+
+/** POST /files with a multipart body streamed from the source, its length known up front. */
+function apiUpload(url: string, size: number): Promise<string> {
+  const boundary = `----bench${randomUUID()}`;
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bench.bin"\r\n` +
+      'Content-Type: application/octet-stream\r\n\r\n',
+  );
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}/files`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${TOKEN}`,
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+        'content-length': head.length + size + tail.length,
+      },
+    });
+    req.on('error', reject);
+    req.on('response', async (response) => {
+      let body = '';
+      for await (const chunk of response) body += chunk;
+      if (response.statusCode !== 200)
+        return reject(new Error(`upload answered ${response.statusCode}: ${body}`));
+      resolve(JSON.parse(body).data.id);
+    });
+    req.write(head);
+    const content = source(size);
+    content.pipe(req, { end: false });
+    content.on('end', () => req.end(tail));
+  });
+}
+
+function apiDownload(url: string, id: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    request(`${url}/assets/${id}`, { headers: { authorization: `Bearer ${TOKEN}` } }, async (response) => {
+      let received = 0;
+      for await (const chunk of response) received += (chunk as Buffer).length;
+      resolve(received);
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+async function peakRssMib(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(status.match(/VmHWM:\s+(\d+) kB/)![1]) / 1024;
+}
+
+async function main(): Promise<void> {
+  const s3 = await s3Server();
+  const client = new S3Client({
+    endpoint: s3.S3_ENDPOINT,
+    region: s3.S3_REGION,
+    forcePathStyle: true,
+    credentials: { accessKeyId: s3.S3_ACCESS_KEY!, secretAccessKey: s3.S3_SECRET_KEY! },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  const bucket = `bench-${randomUUID().slice(0, 12)}`;
+  await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  const dataDir = await mkdtemp(join(tmpdir(), 'stowage-bench-'));
+  const api = await startApi({
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATA_DIR: dataDir,
+    ADMIN_TOKEN: TOKEN,
+    LOG_LEVEL: 'info',
+    FILES_MAX_UPLOAD_SIZE: String(SIZE * 2),
+    STORAGE_LOCATIONS: 's3',
+    STORAGE_S3_DRIVER: 's3',
+    STORAGE_S3_BUCKET: bucket,
+    STORAGE_S3_ENDPOINT: s3.S3_ENDPOINT!,
+    STORAGE_S3_REGION: s3.S3_REGION!,
+    STORAGE_S3_KEY: s3.S3_ACCESS_KEY!,
+    STORAGE_S3_SECRET: s3.S3_SECRET_KEY!,
+    STORAGE_S3_PROVIDER: 'ceph',
+    // Parts are sized to fit the largest object in 10,000 parts, and a write buffers
+    // partSize × queueSize: bounding the object size to the upload limit keeps parts at 8 MiB.
+    STORAGE_S3_MAX_OBJECT_SIZE: String(SIZE * 2),
+  });
+  const rows: string[][] = [];
+  const rate = (seconds: number) => `${(SIZE / MIB / seconds).toFixed(0)} MiB/s`;
+  try {
+    for (let round = 1; round <= ROUNDS; round++) {
+      const key = `raw-${round}.bin`;
+      const rawUp = await timed('rawUp', async () => {
+        await new Upload({
+          client,
+          params: { Bucket: bucket, Key: key, Body: source(SIZE) },
+          partSize: 16 * MIB,
+          queueSize: 4,
+        }).done();
+      });
+      const rawDown = await timed('rawDown', async () => {
+        const { Body } = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        await pipeline(Body as Readable, sink());
+      });
+      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+      let id = '';
+      const apiUp = await timed('apiUp', async () => {
+        id = await apiUpload(api.url, SIZE);
+      });
+      let received = 0;
+      const apiDown = await timed('apiDown', async () => {
+        received = await apiDownload(api.url, id);
+      });
+      if (received !== SIZE) throw new Error(`downloaded ${received} bytes of ${SIZE}`);
+      rows.push(
+        [`upload #${round}`, rate(rawUp), rate(apiUp), (rawUp / apiUp).toFixed(2)],
+        [`download #${round}`, rate(rawDown), rate(apiDown), (rawDown / apiDown).toFixed(2)],
+      );
+      await request(`${api.url}/files/${id}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${TOKEN}` },
+      }).end();
+    }
+    const peak = await peakRssMib(api.pid);
+    console.log(`\n${SIZE / MIB} MiB file, S3 location on RGW ${s3.S3_ENDPOINT}`);
+    console.table(
+      rows.map(([leg, raw, viaApi, ratio]) => ({ leg, 'raw SDK': raw, API: viaApi, 'API / raw': ratio })),
+    );
+    console.log(`API process peak RSS (VmHWM): ${peak.toFixed(0)} MiB (target < 256 MiB)`);
+  } finally {
+    api.stop();
+    for (;;) {
+      const page = await client.send(new ListObjectsV2Command({ Bucket: bucket }));
+      if (!page.Contents?.length) break;
+      for (const object of page.Contents)
+        await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: object.Key }));
+    }
+    await client.send(new DeleteBucketCommand({ Bucket: bucket })).catch(() => {});
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,73 @@
+import cors from '@fastify/cors';
+import multipart from '@fastify/multipart';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import { registerAssetRoutes } from './assets/routes.js';
+import type { ApiEnv } from './config/env.js';
+import type { AppContext } from './context.js';
+import type { Database } from './db/schema.js';
+import { FileRecords } from './files/file-records.js';
+import { registerFileRoutes } from './files/routes.js';
+import { registerUploadRoute } from './files/upload-route.js';
+import { createAuth } from './http/auth.js';
+import { installErrorHandling } from './http/errors.js';
+import type { Locations } from './locations.js';
+import { registerServerRoutes } from './server/routes.js';
+import { registerTusRoutes } from './tus/routes.js';
+import { TUS_REQUEST_HEADERS, TUS_RESPONSE_HEADERS, UploadServers } from './tus/upload-servers.js';
+
+export interface AppOptions {
+  env: ApiEnv;
+  storage: Locations;
+  db: Kysely<Database>;
+  adminToken: string;
+}
+
+export async function buildApp({ env, storage, db, adminToken }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: env.LOG_LEVEL,
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+    },
+    // Ids and filter values only: no endpoint takes a large JSON body.
+    bodyLimit: 1024 * 1024,
+    return503OnClosing: true,
+  });
+  installErrorHandling(app);
+  await app.register(cors, {
+    origin: env.CORS_ORIGIN === '*' ? '*' : env.CORS_ORIGIN.split(','),
+    methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowedHeaders: [...TUS_REQUEST_HEADERS, 'Range', 'If-None-Match', 'If-Modified-Since', 'If-Range'],
+    exposedHeaders: [
+      ...TUS_RESPONSE_HEADERS,
+      'Content-Range',
+      'Content-Disposition',
+      'ETag',
+      'Content-Length',
+    ],
+    maxAge: 86_400,
+  });
+  await app.register(multipart, { limits: { fileSize: env.FILES_MAX_UPLOAD_SIZE + 1 } });
+
+  const context: AppContext = {
+    env,
+    storage,
+    records: new FileRecords(db),
+    auth: createAuth(adminToken, env.ASSETS_PUBLIC),
+  };
+  registerServerRoutes(app, context);
+  registerUploadRoute(app, context);
+  registerFileRoutes(app, context);
+  registerAssetRoutes(app, context);
+  if (env.TUS_ENABLED) {
+    const uploads = new UploadServers(context, app.log);
+    context.uploads = uploads;
+    registerTusRoutes(app, context, uploads);
+    const cleanup = setInterval(() => {
+      uploads.cleanUp().catch((error) => app.log.warn({ err: error }, 'tus cleanup failed'));
+    }, env.TUS_CLEANUP_INTERVAL);
+    cleanup.unref();
+    app.addHook('onClose', async () => clearInterval(cleanup));
+  }
+  return app;
+}

@@ -1,0 +1,15 @@
+import type { ApiEnv } from './config/env.js';
+import type { FileRecords } from './files/file-records.js';
+import type { Auth } from './http/auth.js';
+import type { Locations } from './locations.js';
+import type { UploadServers } from './tus/upload-servers.js';
+
+/** What every route module is given. */
+export interface AppContext {
+  env: ApiEnv;
+  storage: Locations;
+  records: FileRecords;
+  auth: Auth;
+  /** Absent when TUS_ENABLED=false. */
+  uploads?: UploadServers;
+}

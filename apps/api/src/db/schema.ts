@@ -1,0 +1,30 @@
+import type { Insertable, Selectable, Updateable } from 'kysely';
+
+export type UploadStatus = 'uploading' | 'ready';
+
+export interface FilesTable {
+  id: string;
+  storage: string;
+  filename_disk: string;
+  filename_download: string;
+  title: string | null;
+  type: string | null;
+  filesize: number | null;
+  checksum: string | null;
+  uploaded_on: string;
+  modified_on: string;
+  upload_status: UploadStatus;
+  /** Bytes received so far while a resumable upload is in progress. */
+  upload_offset: number | null;
+  upload_length: number | null;
+  /** SHA-256 of the token that created a resumable upload: only it may resume or end it. */
+  upload_token_hash: string | null;
+}
+
+export interface Database {
+  files: FilesTable;
+}
+
+export type FileRow = Selectable<FilesTable>;
+export type NewFileRow = Insertable<FilesTable>;
+export type FileRowUpdate = Omit<Updateable<FilesTable>, 'id'>;

@@ -1,0 +1,48 @@
+import { pipeline } from 'node:stream/promises';
+import type { Driver } from '@stowage/storage';
+import { hasServerSideCopy } from '@stowage/storage';
+import type { FileRow } from '../db/schema.js';
+import { ContentMeter } from './content-meter.js';
+
+export interface MeasuredContent {
+  size: number;
+  checksum: string;
+}
+
+/** SHA-256 and size of what is stored under the key, read once. */
+export async function measureStored(driver: Driver, key: string): Promise<MeasuredContent> {
+  const meter = new ContentMeter();
+  await pipeline(await driver.read(key), meter, async (chunks: AsyncIterable<Buffer>) => {
+    for await (const _ of chunks);
+  });
+  return { size: meter.bytesSeen, checksum: meter.checksum() };
+}
+
+/**
+ * Copies a file's bytes between locations: server-side when the destination can take
+ * them from the source directly, else streamed through this process. Answers what was
+ * written, measured on the way (streamed) or read back (server-side).
+ */
+export async function copyBetween(
+  source: Driver,
+  destination: Driver,
+  file: FileRow,
+): Promise<MeasuredContent> {
+  const key = file.filename_disk;
+  if (hasServerSideCopy(destination) && destination.canCopyFrom(source)) {
+    await destination.copyFrom(source, key, key);
+    return measureStored(destination, key);
+  }
+  const meter = new ContentMeter();
+  const content = await source.read(key);
+  content.on('error', (error) => meter.destroy(error));
+  try {
+    await destination.write(key, content.pipe(meter), {
+      size: file.filesize ?? undefined,
+      contentType: file.type ?? undefined,
+    });
+  } finally {
+    content.destroy();
+  }
+  return { size: meter.bytesSeen, checksum: meter.checksum() };
+}

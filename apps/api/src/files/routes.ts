@@ -1,0 +1,79 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { AppContext } from '../context.js';
+import type { FileRow } from '../db/schema.js';
+import { ApiError, invalidPayload, notFound } from '../http/errors.js';
+import { pickLocation } from '../locations.js';
+import { presentFile } from './file-records.js';
+import { parseListQuery } from './list-query.js';
+import { moveFile } from './move-file.js';
+import { cleanFilename, cleanMediaType, isUuid } from './names.js';
+import { removeFile } from './remove-file.js';
+
+const patchSchema = z.strictObject({
+  title: z.string().max(1000).nullable().optional(),
+  filename_download: z.string().min(1).max(255).optional(),
+  type: z.string().optional(),
+  storage: z.string().min(1).optional(),
+});
+
+type IdParams = { Params: { id: string } };
+
+/** A file by id; anything that is not a known uuid is simply not found. */
+export async function findFile(context: AppContext, id: string): Promise<FileRow> {
+  const file = isUuid(id) ? await context.records.get(id.toLowerCase()) : undefined;
+  if (!file) throw notFound();
+  return file;
+}
+
+export function registerFileRoutes(app: FastifyInstance, context: AppContext): void {
+  const admin = { preHandler: context.auth.requireAdmin };
+
+  app.get('/files', admin, async (request) => {
+    const files = await context.records.list(parseListQuery(request.query as Record<string, unknown>));
+    return { data: files.map(presentFile) };
+  });
+
+  app.get<IdParams>('/files/:id', admin, async (request) => ({
+    data: presentFile(await findFile(context, request.params.id)),
+  }));
+
+  app.patch<IdParams>('/files/:id', admin, async (request) => {
+    const parsed = patchSchema.safeParse(request.body ?? {});
+    if (!parsed.success) {
+      throw invalidPayload(
+        parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
+      );
+    }
+    const changes = parsed.data;
+    let file = await findFile(context, request.params.id);
+    const filenameDownload =
+      changes.filename_download === undefined ? undefined : cleanFilename(changes.filename_download);
+    if (changes.filename_download !== undefined && !filenameDownload)
+      throw invalidPayload('filename_download is not a usable name');
+    const type = changes.type === undefined ? undefined : cleanMediaType(changes.type);
+    if (changes.type !== undefined && !type)
+      throw invalidPayload('type must be a media type such as image/png');
+
+    if (changes.storage !== undefined && changes.storage !== file.storage) {
+      const to = pickLocation(context.storage, changes.storage);
+      if (file.upload_status !== 'ready')
+        throw new ApiError(409, 'CONFLICT', 'The file is still being uploaded');
+      file = await moveFile(context, file, to, request.log);
+    }
+    const updated = await context.records.update(file.id, {
+      ...(changes.title !== undefined && { title: changes.title }),
+      ...(filenameDownload && { filename_download: filenameDownload }),
+      ...(type && { type }),
+      modified_on: new Date().toISOString(),
+    });
+    if (!updated) throw notFound();
+    return { data: presentFile(updated) };
+  });
+
+  app.delete<IdParams>('/files/:id', admin, async (request, reply) => {
+    const file = await findFile(context, request.params.id);
+    if (!(await removeFile(context, file, request.log))) throw notFound();
+    return reply.code(204).send();
+  });
+}

@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import type { MultipartFile } from '@fastify/multipart';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AppContext } from '../context.js';
+import type { FileRow } from '../db/schema.js';
+import { contentTooLarge, invalidPayload } from '../http/errors.js';
+import { pickLocation } from '../locations.js';
+import { ContentMeter } from './content-meter.js';
+import { presentFile } from './file-records.js';
+import { cleanFilename, cleanMediaType, diskFilename } from './names.js';
+import { removeFile } from './remove-file.js';
+
+/** Fields that describe the files after them; `storage` carries on, the others apply to the next file only. */
+interface PendingFields {
+  storage?: string;
+  title?: string;
+  filename_download?: string;
+}
+
+/**
+ * POST /files: multipart, each file streamed straight into its location while its size
+ * and checksum are measured. All or nothing: when any file fails (too large, unknown
+ * location, client gone) the files already stored by this request are removed again.
+ */
+export function registerUploadRoute(app: FastifyInstance, context: AppContext): void {
+  app.post('/files', { preHandler: context.auth.requireAdmin }, async (request) => {
+    if (!request.isMultipart()) throw invalidPayload('Expected a multipart/form-data body');
+    const created: FileRow[] = [];
+    try {
+      await receiveParts(request, context, created);
+    } catch (error) {
+      await Promise.all(created.map((file) => removeFile(context, file, request.log)));
+      throw error;
+    }
+    if (created.length === 0) throw invalidPayload('The request holds no file');
+    const files = created.map(presentFile);
+    return { data: files.length === 1 ? files[0] : files };
+  });
+}
+
+async function receiveParts(request: FastifyRequest, context: AppContext, created: FileRow[]): Promise<void> {
+  const maxSize = context.env.FILES_MAX_UPLOAD_SIZE;
+  // One byte past the limit: our meter, not busboy's silent truncation, must see the overflow.
+  const parts = request.parts({ limits: { fileSize: maxSize + 1, fieldSize: 64 * 1024 } });
+  let fields: PendingFields = {};
+  for await (const part of parts) {
+    if (part.type === 'field') {
+      if (
+        part.fieldname === 'storage' ||
+        part.fieldname === 'title' ||
+        part.fieldname === 'filename_download'
+      ) {
+        fields[part.fieldname] = String(part.value);
+      }
+      continue;
+    }
+    created.push(await storeFile(context, part, fields));
+    fields = { storage: fields.storage };
+  }
+}
+
+async function storeFile(context: AppContext, part: MultipartFile, fields: PendingFields): Promise<FileRow> {
+  const storage = pickLocation(context.storage, fields.storage);
+  const driver = context.storage.location(storage);
+  const id = randomUUID();
+  const filenameDownload = cleanFilename(fields.filename_download) ?? cleanFilename(part.filename) ?? id;
+  const type = cleanMediaType(part.mimetype) ?? 'application/octet-stream';
+  const key = diskFilename(id, filenameDownload);
+
+  const meter = new ContentMeter(context.env.FILES_MAX_UPLOAD_SIZE);
+  part.file.on('error', (error) => meter.destroy(error));
+  try {
+    await driver.write(key, part.file.pipe(meter), { contentType: type });
+  } catch (error) {
+    part.file.destroy();
+    throw meter.errored ?? error;
+  }
+  if (part.file.truncated) {
+    await driver.delete(key);
+    throw contentTooLarge(context.env.FILES_MAX_UPLOAD_SIZE);
+  }
+  const now = new Date().toISOString();
+  const file: FileRow = {
+    id,
+    storage,
+    filename_disk: key,
+    filename_download: filenameDownload,
+    title: fields.title ?? filenameDownload,
+    type,
+    filesize: meter.bytesSeen,
+    checksum: meter.checksum(),
+    uploaded_on: now,
+    modified_on: now,
+    upload_status: 'ready',
+    upload_offset: null,
+    upload_length: null,
+    upload_token_hash: null,
+  };
+  try {
+    await context.records.insert(file);
+  } catch (error) {
+    await driver.delete(key);
+    throw error;
+  }
+  return file;
+}

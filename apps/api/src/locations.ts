@@ -1,0 +1,24 @@
+import type { Driver } from '@stowage/storage';
+import { ApiError } from './http/errors.js';
+
+/** What the API needs of the storage manager (which it implements). */
+export interface Locations {
+  location(name: string): Driver;
+  has(name: string): boolean;
+  readonly locationNames: string[];
+  readonly defaultLocationName: string;
+}
+
+/** The named location, or the default one; a 400 naming any location that does not exist. */
+export function pickLocation(storage: Locations, name: string | null | undefined): string {
+  if (name === undefined || name === null || name === '') return storage.defaultLocationName;
+  const location = storage.locationNames.find((known) => known === name.trim().toLowerCase());
+  if (location === undefined) {
+    throw new ApiError(
+      400,
+      'INVALID_PAYLOAD',
+      `Unknown storage location "${name}" (known: ${storage.locationNames.join(', ')})`,
+    );
+  }
+  return location;
+}

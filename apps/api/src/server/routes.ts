@@ -1,0 +1,38 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.js';
+import { probeLocations } from './health.js';
+
+export function registerServerRoutes(app: FastifyInstance, context: AppContext): void {
+  /** Open to monitors; why a probe failed is shown only to the admin. */
+  app.get('/server/health', async (request, reply) => {
+    const locations = await probeLocations(context.storage);
+    const ok = Object.values(locations).every((report) => report.ok);
+    const showErrors = context.auth.isAdmin(request);
+    const checks = Object.fromEntries(
+      Object.entries(locations).map(([name, report]) => {
+        const { error, ...rest } = report as { error?: string };
+        return [name, showErrors && error ? report : rest];
+      }),
+    );
+    return reply.code(ok ? 200 : 503).send({ data: { status: ok ? 'ok' : 'error', locations: checks } });
+  });
+
+  app.get('/server/info', { preHandler: context.auth.requireRead }, async () => {
+    const resumable = new Set(context.uploads?.locationNames ?? []);
+    return {
+      data: {
+        locations: context.storage.locationNames.map((name) => ({
+          name,
+          default: name === context.storage.defaultLocationName,
+          resumable_uploads: resumable.has(name),
+        })),
+        files: { max_upload_size: context.env.FILES_MAX_UPLOAD_SIZE },
+        tus: {
+          enabled: context.uploads !== undefined,
+          endpoint: '/files/tus',
+          chunk_size: context.env.TUS_CHUNK_SIZE,
+        },
+      },
+    };
+  });
+}

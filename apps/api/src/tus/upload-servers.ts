@@ -1,0 +1,165 @@
+import { hasResumableUploads } from '@stowage/storage';
+import { Server } from '@tus/server';
+import { type DataStore, EVENTS, type Upload } from '@tus/utils';
+import type { FastifyBaseLogger } from 'fastify';
+import type { AppContext } from '../context.js';
+import type { FileRow } from '../db/schema.js';
+import { measureStored } from '../files/file-bytes.js';
+import { cleanFilename, cleanMediaType } from '../files/names.js';
+import { bearerToken } from '../http/auth.js';
+import { hashToken } from '../http/tokens.js';
+
+export const TUS_PATH = '/files/tus';
+
+/** Headers a browser's tus client must be allowed to send and to read. */
+export const TUS_REQUEST_HEADERS = [
+  'Authorization',
+  'Content-Type',
+  'Tus-Resumable',
+  'Upload-Concat',
+  'Upload-Defer-Length',
+  'Upload-Length',
+  'Upload-Metadata',
+  'Upload-Offset',
+  'X-HTTP-Method-Override',
+  'X-Requested-With',
+];
+export const TUS_RESPONSE_HEADERS = [
+  'Location',
+  'Upload-Offset',
+  'Upload-Length',
+  'Upload-Expires',
+  'Upload-Metadata',
+  'Upload-Defer-Length',
+  'Upload-Concat',
+  'Tus-Resumable',
+  'Tus-Version',
+  'Tus-Extension',
+  'Tus-Max-Size',
+];
+
+/**
+ * One tus server per location whose driver takes resumable uploads, each on its
+ * driver's DataStore. An upload's id is the id of its file record: the record is created
+ * with the upload (status `uploading`) and completed when the last byte arrives.
+ */
+export class UploadServers {
+  private readonly servers = new Map<string, Server>();
+
+  constructor(
+    private readonly context: AppContext,
+    private readonly log: FastifyBaseLogger,
+  ) {
+    for (const name of context.storage.locationNames) {
+      const driver = context.storage.location(name);
+      if (hasResumableUploads(driver)) {
+        this.servers.set(name, this.createServer(name, driver.createResumableUploadStore() as DataStore));
+      }
+    }
+  }
+
+  get locationNames(): string[] {
+    return [...this.servers.keys()];
+  }
+
+  serverFor(location: string): Server | undefined {
+    return this.servers.get(location);
+  }
+
+  /** Ends an unfinished upload's state in its store (its record is already gone). */
+  async discard(file: FileRow): Promise<void> {
+    await this.servers.get(file.storage)?.datastore.remove(file.id);
+  }
+
+  /** The stores' own expiry, then records of uploads idle for longer than TUS_UPLOAD_EXPIRATION. */
+  async cleanUp(): Promise<void> {
+    for (const [name, server] of this.servers) {
+      if (server.datastore.hasExtension('expiration')) {
+        await server
+          .cleanUpExpiredUploads()
+          .catch((error) => this.log.warn({ err: error, location: name }, 'tus cleanup failed'));
+      }
+    }
+    const before = new Date(Date.now() - this.context.env.TUS_UPLOAD_EXPIRATION).toISOString();
+    for (const file of await this.context.records.staleUploads(before)) {
+      if (await this.context.records.delete(file.id)) {
+        await this.discard(file).catch((error) =>
+          this.log.warn({ err: error, id: file.id }, 'stale upload left behind'),
+        );
+      }
+    }
+  }
+
+  private createServer(location: string, datastore: DataStore): Server {
+    const { env, records } = this.context;
+    const publicUrl = env.PUBLIC_URL;
+    const server = new Server({
+      path: TUS_PATH,
+      datastore,
+      maxSize: env.FILES_MAX_UPLOAD_SIZE,
+      namingFunction: () => crypto.randomUUID(),
+      ...(publicUrl && { generateUrl: (_req, { path, id }) => `${publicUrl}${path}/${id}` }),
+      allowedOrigins: env.CORS_ORIGIN === '*' ? undefined : env.CORS_ORIGIN.split(','),
+      allowedHeaders: TUS_REQUEST_HEADERS,
+      exposedHeaders: TUS_RESPONSE_HEADERS,
+      disableTerminationForFinishedUploads: true,
+      postReceiveInterval: 1000,
+      onUploadCreate: async (req, upload) => {
+        const token = bearerToken(req.headers.get('authorization'));
+        await records.insert(newUploadRecord(location, upload, token ? hashToken(token) : null));
+        return {};
+      },
+      onUploadFinish: async (_req, upload) => {
+        await this.complete(location, upload);
+        return {};
+      },
+    });
+    server.on(EVENTS.POST_RECEIVE, (_req, upload) => {
+      records
+        .update(upload.id, { upload_offset: upload.offset, modified_on: new Date().toISOString() })
+        .catch((error) => this.log.warn({ err: error }, 'could not record upload progress'));
+    });
+    server.on(EVENTS.POST_TERMINATE, (_req, _res, id) => {
+      records
+        .delete(id)
+        .catch((error) => this.log.warn({ err: error, id }, 'could not delete terminated upload'));
+    });
+    return server;
+  }
+
+  /** The checksum is computed by reading the finished file back once: hash state cannot survive a restart mid-upload. */
+  private async complete(location: string, upload: Upload): Promise<void> {
+    const measured = await measureStored(this.context.storage.location(location), upload.id);
+    await this.context.records.update(upload.id, {
+      filesize: measured.size,
+      checksum: measured.checksum,
+      upload_status: 'ready',
+      upload_offset: measured.size,
+      upload_length: measured.size,
+      modified_on: new Date().toISOString(),
+    });
+  }
+}
+
+function newUploadRecord(location: string, upload: Upload, tokenHash: string | null): FileRow {
+  const metadata = upload.metadata ?? {};
+  const now = new Date().toISOString();
+  const filename = cleanFilename(metadata.filename ?? undefined) ?? upload.id;
+  return {
+    id: upload.id,
+    storage: location,
+    // The store keeps the finished upload under its id: no extension for resumable uploads.
+    filename_disk: upload.id,
+    filename_download: filename,
+    title: metadata.title ?? filename,
+    type: cleanMediaType(metadata.filetype ?? metadata.type) ?? 'application/octet-stream',
+    filesize: null,
+    checksum: null,
+    uploaded_on: now,
+    modified_on: now,
+    upload_status: 'uploading',
+    upload_offset: 0,
+    upload_length: upload.size ?? null,
+    upload_token_hash: tokenHash,
+  };
+}
