@@ -169,9 +169,6 @@ async function main(): Promise<void> {
     STORAGE_S3_KEY: s3.S3_ACCESS_KEY!,
     STORAGE_S3_SECRET: s3.S3_SECRET_KEY!,
     STORAGE_S3_PROVIDER: 'ceph',
-    // Parts are sized to fit the largest object in 10,000 parts, and a write buffers
-    // partSize × queueSize: bounding the object size to the upload limit keeps parts at 8 MiB.
-    STORAGE_S3_MAX_OBJECT_SIZE: String(SIZE * 2),
   });
   const rows: string[][] = [];
   const rate = (seconds: number) => `${(SIZE / MIB / seconds).toFixed(0)} MiB/s`;

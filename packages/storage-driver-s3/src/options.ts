@@ -1,6 +1,7 @@
+import { ObjectCannedACL } from '@aws-sdk/client-s3';
 import { byteSize, envBoolean, envInteger, envUrl, formatByteSize } from '@stowage/storage';
 import { z } from 'zod';
-import { CANNED_ACLS, PROVIDERS, resolveQuirks } from './providers.js';
+import { PROVIDERS, resolveQuirks } from './providers.js';
 
 const MiB = 1024 ** 2;
 /** S3's smallest part (all but the last), and what Directus uses for every part. */
@@ -35,7 +36,7 @@ export const optionsSchema = z
     forcePathStyle: envBoolean.optional(),
     root: z.string().default('').transform(normalizeRoot),
     /** No ACL header at all when unset: the bucket's default (or its owner-enforced setting) applies. */
-    acl: z.enum(CANNED_ACLS).optional(),
+    acl: z.enum(ObjectCannedACL).optional(),
     serverSideEncryption: z.enum(['AES256', 'aws:kms', 'aws:kms:dsse']).optional(),
     serverSideEncryptionKmsKeyId: z.string().min(1).optional(),
     connectionTimeout: envInteger({ min: 0 }).default(5000),

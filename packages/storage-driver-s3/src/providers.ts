@@ -1,5 +1,3 @@
-import type { ObjectCannedACL } from '@aws-sdk/client-s3';
-
 export const PROVIDERS = ['aws', 'r2', 'minio', 'b2', 'spaces', 'wasabi', 'ceph', 'generic'] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
@@ -112,13 +110,3 @@ export function resolveQuirks(options: {
   ) as Preset;
   return { ...preset, ...explicit, provider };
 }
-
-export const CANNED_ACLS = [
-  'private',
-  'public-read',
-  'public-read-write',
-  'authenticated-read',
-  'aws-exec-read',
-  'bucket-owner-read',
-  'bucket-owner-full-control',
-] as const satisfies readonly ObjectCannedACL[];

@@ -20,7 +20,7 @@ export async function writeObject(
   maxObjectSize: number,
   params: ObjectParams,
   content: Readable,
-  { size, signal }: WriteOptions,
+  { size, maxSize, signal }: WriteOptions,
 ): Promise<void> {
   signal?.throwIfAborted();
   if (size !== undefined && size <= options.multipartThreshold) {
@@ -33,7 +33,7 @@ export async function writeObject(
   const upload = new Upload({
     client,
     params: { ...params, Body: content },
-    partSize: options.partSize ?? partSizeFor(size ?? maxObjectSize),
+    partSize: options.partSize ?? partSizeFor(size ?? Math.min(maxSize ?? maxObjectSize, maxObjectSize)),
     queueSize: options.queueSize,
     leavePartsOnError: false,
   });

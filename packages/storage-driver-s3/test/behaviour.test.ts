@@ -52,6 +52,13 @@ describe.skipIf(!server)('S3 driver on Ceph RGW', () => {
     expect(await driver.exists('short')).toBe(false);
   });
 
+  it('cuts the parts of an unknown-length write for its maxSize, not the largest object', async () => {
+    const planned = driverOn(bucket.name, { root: 'r' });
+    await planned.write('bounded', streamOf(randomBuffer(20 * MiB)), { maxSize: 64 * MiB });
+    // A multipart ETag ends with the part count: 8 MiB parts, where 5 TiB objects would need one 525 MiB part.
+    expect((await planned.stat('bounded')).etag).toMatch(/-3$/);
+  });
+
   it('stops reading when the read is aborted', async () => {
     await driver.write('big', streamOf(randomBuffer(8 * MiB)));
     const controller = new AbortController();

@@ -13,6 +13,12 @@ export interface WriteOptions {
   contentDisposition?: string;
   /** The body's length when known: lets drivers pick a single request over multipart. */
   size?: number;
+  /**
+   * An upper bound on the body's length when `size` is unknown (an upload limit): lets
+   * drivers plan for it instead of their largest object (S3 then cuts parts of 8 MiB
+   * rather than 525 MiB, and buffers that much less). A longer body may fail.
+   */
+  maxSize?: number;
   signal?: AbortSignal;
 }
 

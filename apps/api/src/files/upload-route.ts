@@ -70,7 +70,10 @@ async function storeFile(context: AppContext, part: MultipartFile, fields: Pendi
   const meter = new ContentMeter(context.env.FILES_MAX_UPLOAD_SIZE);
   part.file.on('error', (error) => meter.destroy(error));
   try {
-    await driver.write(key, part.file.pipe(meter), { contentType: type });
+    await driver.write(key, part.file.pipe(meter), {
+      contentType: type,
+      maxSize: context.env.FILES_MAX_UPLOAD_SIZE,
+    });
   } catch (error) {
     part.file.destroy();
     throw meter.errored ?? error;

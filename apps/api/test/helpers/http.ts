@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { FileRow } from '../../src/db/schema.js';
 
 export const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 
@@ -28,17 +29,8 @@ export function formData(fields: Record<string, string>, files: UploadPart[]): F
   return form;
 }
 
-export interface FileJson {
-  id: string;
-  storage: string;
-  filename_disk: string;
-  filename_download: string;
-  title: string | null;
-  type: string | null;
-  filesize: number | null;
-  checksum: string | null;
-  upload_status: string;
-}
+/** A file record as the API answers it: the row without the uploader's token hash. */
+export type FileJson = Omit<FileRow, 'upload_token_hash'>;
 
 export interface ApiErrorJson {
   message: string;
