@@ -85,11 +85,14 @@ interface Result {
 }
 
 async function viaTus(store: ServerProcessConfig['store'], size: number, chunkSize: number): Promise<Result> {
-  const child = await startServerProcess({
-    store,
-    s3: { ...server!, bucket, root: 'bench' },
-    tus: { chunkSize: PART_SIZE },
-  });
+  const child = await startServerProcess(
+    {
+      store,
+      s3: { ...server!, bucket, root: 'bench' },
+      tus: { chunkSize: PART_SIZE },
+    },
+    'build',
+  );
   try {
     const idleRss = child.rssBytes();
     const started = performance.now();

@@ -1,9 +1,9 @@
 // A tus server in its own process, for the restart test and the benchmark: the store
 // (this package's, or @tus/s3-store to compare with) is configured from TUS_PROCESS_CONFIG.
 import { randomUUID } from 'node:crypto';
+import { S3TusDriver } from '@stowage/storage-driver-s3-tus';
 import { Server } from '@tus/server';
 import type { DataStore } from '@tus/utils';
-import { S3TusDriver } from '../src/index.js';
 import type { ServerProcessConfig } from './server-process.js';
 
 const config = JSON.parse(process.env.TUS_PROCESS_CONFIG!) as ServerProcessConfig;
