@@ -1,12 +1,18 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Server, type ServerOptions } from '@tus/server';
+import {
+  clientDefaults,
+  type RunningTusServer,
+  startTusServer as startSharedTusServer,
+} from '@stowage/test-tus';
+import type { ServerOptions } from '@tus/server';
 import type { DataStore } from '@tus/utils';
 import { Upload, type UploadOptions } from 'tus-js-client';
 import { afterEach } from 'vitest';
+
+export { tusRequest, uploadWithClient } from '@stowage/test-tus';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 
@@ -21,50 +27,17 @@ export async function tempRoot(): Promise<string> {
   return folder;
 }
 
-export interface RunningTusServer {
-  /** The creation URL, `http://127.0.0.1:<port>/files`. */
-  endpoint: string;
-  close(): Promise<void>;
-}
-
-/** @tus/server over the store on a random loopback port, naming uploads `<uuid>.bin` as the API would; closed after the test. */
+/** The shared test server over the store, naming uploads `<uuid>.bin` as the API would; closed after the test. */
 export async function startTusServer(
   datastore: DataStore,
   options: Partial<ServerOptions> = {},
 ): Promise<RunningTusServer> {
-  const tus = new Server({
-    path: '/files',
-    datastore,
+  const server = await startSharedTusServer(datastore, {
     namingFunction: () => `${randomUUID()}.bin`,
     ...options,
   });
-  const http = tus.listen(0, '127.0.0.1');
-  await new Promise((resolve) => http.once('listening', resolve));
-  let closed: Promise<void> | undefined;
-  const close = () => {
-    closed ??= new Promise<void>((resolve) => {
-      http.close(() => resolve());
-      http.closeAllConnections();
-    });
-    return closed;
-  };
-  cleanups.push(close);
-  return { endpoint: `http://127.0.0.1:${(http.address() as AddressInfo).port}/files`, close };
-}
-
-const clientDefaults: UploadOptions = { retryDelays: [], storeFingerprintForResuming: false };
-
-/** Uploads with tus-js-client; resolves with the upload's URL once it succeeded. */
-export function uploadWithClient(data: Buffer, options: UploadOptions): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const upload = new Upload(data, {
-      ...clientDefaults,
-      ...options,
-      onError: reject,
-      onSuccess: () => resolve(upload.url!),
-    });
-    upload.start();
-  });
+  cleanups.push(server.close);
+  return server;
 }
 
 /** Starts an upload with tus-js-client and aborts it once its first chunk is acknowledged; resolves with its URL. */
@@ -88,11 +61,6 @@ export function uploadFirstChunk(
 
 export function terminateWithClient(url: string): Promise<void> {
   return Upload.terminate(url, clientDefaults);
-}
-
-/** A raw tus request, for what tus-js-client never sends (a wrong offset, too many bytes). */
-export function tusRequest(url: string, method: string, headers: Record<string, string> = {}, body?: Buffer) {
-  return fetch(url, { method, headers: { 'Tus-Resumable': '1.0.0', ...headers }, body });
 }
 
 /** The upload id, which is the key its file lands at. */

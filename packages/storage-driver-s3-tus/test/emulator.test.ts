@@ -1,8 +1,8 @@
 import type { S3Emulator } from '@stowage/s3-emulator';
+import { type RunningTusServer, startTusServer } from '@stowage/test-tus';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BUCKET, emulatedStore } from './helpers/emulator.js';
 import { idOf, partialUpload, randomBytes, sha256, tusRequest, tusUpload } from './helpers/tus-client.js';
-import { type RunningTusServer, startTusServer } from './helpers/tus-server.js';
 
 const KiB = 1024;
 

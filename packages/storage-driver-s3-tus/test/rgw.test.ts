@@ -1,5 +1,6 @@
 import { CreateMultipartUploadCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createTestBucket, rawS3Client } from '@stowage/test-s3-server';
+import { type RunningTusServer, startTusServer } from '@stowage/test-tus';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { S3TusDriver, S3TusStore } from '../src/index.js';
 import { bucketKeys, multipartUploads, objectBytes, rgwDriver } from './helpers/rgw.js';
@@ -12,7 +13,6 @@ import {
   tusRequest,
   tusUpload,
 } from './helpers/tus-client.js';
-import { type RunningTusServer, startTusServer } from './helpers/tus-server.js';
 
 const MiB = 1024 * 1024;
 const server = inject('s3Server');

@@ -1,18 +1,12 @@
 import { createHash } from 'node:crypto';
+import { clientDefaults, tusRequest, uploadWithClient } from '@stowage/test-tus';
 import { Upload, type UploadOptions } from 'tus-js-client';
+
+export { tusRequest };
 
 /** Uploads with tus-js-client (Node) and answers the upload's URL once the server has all bytes. */
 export function tusUpload(endpoint: string, data: Buffer, options: UploadOptions = {}): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const upload: Upload = new Upload(data, {
-      endpoint,
-      retryDelays: [],
-      ...options,
-      onSuccess: () => resolve(upload.url!),
-      onError: reject,
-    });
-    upload.start();
-  });
+  return uploadWithClient(data, { endpoint, ...options });
 }
 
 /** Starts an upload and aborts it (as a client that goes away) once more than `after` bytes were sent. */
@@ -24,8 +18,8 @@ export function abortedTusUpload(
 ): Promise<string> {
   return new Promise((resolve, reject) => {
     const upload: Upload = new Upload(data, {
+      ...clientDefaults,
       endpoint,
-      retryDelays: [],
       ...options,
       onProgress: (sent) => {
         if (sent > after) upload.abort().then(() => resolve(upload.url!), reject);
@@ -35,15 +29,6 @@ export function abortedTusUpload(
     });
     upload.start();
   });
-}
-
-export async function tusRequest(
-  url: string,
-  method: string,
-  headers: Record<string, string> = {},
-  body?: Buffer,
-) {
-  return fetch(url, { method, headers: { 'Tus-Resumable': '1.0.0', ...headers }, body });
 }
 
 export function sha256(data: Buffer | Uint8Array): string {
