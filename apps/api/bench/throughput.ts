@@ -4,10 +4,10 @@
  * peak RSS of the API process. Run: `pnpm --filter @stowage/api bench`
  * (BENCH_SIZE_MIB, default 1024; BENCH_ROUNDS, default 1).
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile, fork, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { request } from 'node:http';
+import { get, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
@@ -58,6 +58,16 @@ async function timed(leg: string, run: () => Promise<void>): Promise<number> {
   return seconds;
 }
 
+/** Runs the legs one after the other, starting with a different one each round (RGW's caches favour later legs); answers in the legs' order. */
+async function rotated(round: number, legs: (() => Promise<number>)[]): Promise<number[]> {
+  const results: number[] = [];
+  for (let step = 0; step < legs.length; step++) {
+    const index = (round + step) % legs.length;
+    results[index] = await legs[index]!();
+  }
+  return results;
+}
+
 async function s3Server(): Promise<Record<string, string>> {
   const { stdout } = await promisify(execFile)('bash', [join(here, '../../../scripts/s3-server/start.sh')]);
   return Object.fromEntries(
@@ -92,8 +102,32 @@ async function startApi(env: Record<string, string>): Promise<{ url: string; pid
   return { url, pid: child.pid!, stop: () => child.kill('SIGTERM') };
 }
 
+/** The bare proxy (bench/bare-proxy.ts) in its own process, for the same bucket. */
+async function startBareProxy(config: Record<string, string>): Promise<{ url: string; stop(): void }> {
+  const child = fork(join(here, 'bare-proxy.ts'), {
+    env: { ...process.env, BARE_PROXY: JSON.stringify(config) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (message) => resolve(message as number));
+    child.once('exit', (code) => reject(new Error(`the bare proxy exited (${code})`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill() };
+}
+
+/** Reads the whole answer to a GET; resolves with its length. */
+function download(url: string, headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    get(url, { headers }, async (response) => {
+      let received = 0;
+      for await (const chunk of response) received += (chunk as Buffer).length;
+      resolve(received);
+    }).on('error', reject);
+  });
+}
+
 /** POST /files with a multipart body streamed from the source, its length known up front. */
-function apiUpload(url: string, size: number): Promise<string> {
+function apiUpload(url: string, size: number): Promise<{ id: string; filename_disk: string }> {
   const boundary = `----bench${randomUUID()}`;
   const head = Buffer.from(
     `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bench.bin"\r\n` +
@@ -115,24 +149,12 @@ function apiUpload(url: string, size: number): Promise<string> {
       for await (const chunk of response) body += chunk;
       if (response.statusCode !== 200)
         return reject(new Error(`upload answered ${response.statusCode}: ${body}`));
-      resolve(JSON.parse(body).data.id);
+      resolve(JSON.parse(body).data);
     });
     req.write(head);
     const content = source(size);
     content.pipe(req, { end: false });
     content.on('end', () => req.end(tail));
-  });
-}
-
-function apiDownload(url: string, id: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    request(`${url}/assets/${id}`, { headers: { authorization: `Bearer ${TOKEN}` } }, async (response) => {
-      let received = 0;
-      for await (const chunk of response) received += (chunk as Buffer).length;
-      resolve(received);
-    })
-      .on('error', reject)
-      .end();
   });
 }
 
@@ -170,50 +192,96 @@ async function main(): Promise<void> {
     STORAGE_S3_SECRET: s3.S3_SECRET_KEY!,
     STORAGE_S3_PROVIDER: 'ceph',
   });
-  const rows: string[][] = [];
+  const proxy = await startBareProxy({
+    endpoint: s3.S3_ENDPOINT!,
+    region: s3.S3_REGION!,
+    accessKeyId: s3.S3_ACCESS_KEY!,
+    secretAccessKey: s3.S3_SECRET_KEY!,
+    bucket,
+  });
+  const rows: Record<string, string>[] = [];
   const rate = (seconds: number) => `${(SIZE / MIB / seconds).toFixed(0)} MiB/s`;
+  const ratio = (reference: number, seconds: number) => (reference / seconds).toFixed(2);
   try {
     for (let round = 1; round <= ROUNDS; round++) {
+      // Both sides send the same requests (8 MiB parts, 4 in flight: what the API's S3
+      // location cuts for FILES_MAX_UPLOAD_SIZE), and both download the object the API
+      // stored; the order of the legs rotates.
       const key = `raw-${round}.bin`;
-      const rawUp = await timed('rawUp', async () => {
-        await new Upload({
-          client,
-          params: { Bucket: bucket, Key: key, Body: source(SIZE) },
-          partSize: 16 * MIB,
-          queueSize: 4,
-        }).done();
-      });
-      const rawDown = await timed('rawDown', async () => {
-        const { Body } = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-        await pipeline(Body as Readable, sink());
-      });
+      const rawUpload = () =>
+        timed('rawUp', async () => {
+          await new Upload({
+            client,
+            params: { Bucket: bucket, Key: key, Body: source(SIZE) },
+            partSize: 8 * MIB,
+            queueSize: 4,
+          }).done();
+        });
+      let file = { id: '', filename_disk: '' };
+      const viaApiUpload = () =>
+        timed('apiUp', async () => {
+          file = await apiUpload(api.url, SIZE);
+        });
+      const [rawUp, apiUp] = (await rotated(round, [rawUpload, viaApiUpload])) as [number, number];
       await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
-      let id = '';
-      const apiUp = await timed('apiUp', async () => {
-        id = await apiUpload(api.url, SIZE);
-      });
-      let received = 0;
-      const apiDown = await timed('apiDown', async () => {
-        received = await apiDownload(api.url, id);
-      });
-      if (received !== SIZE) throw new Error(`downloaded ${received} bytes of ${SIZE}`);
+      const rawDownload = () =>
+        timed('rawDown', async () => {
+          const { Body } = await client.send(
+            new GetObjectCommand({ Bucket: bucket, Key: file.filename_disk }),
+          );
+          await pipeline(Body as Readable, sink());
+        });
+      const viaApiDownload = () =>
+        timed('apiDown', async () => {
+          const received = await download(`${api.url}/assets/${file.id}`, {
+            authorization: `Bearer ${TOKEN}`,
+          });
+          if (received !== SIZE) throw new Error(`downloaded ${received} bytes of ${SIZE}`);
+        });
+      const viaBareProxyDownload = () =>
+        timed('proxyDown', async () => {
+          await download(`${proxy.url}/${encodeURIComponent(file.filename_disk)}`);
+        });
+      const [rawDown, apiDown, proxyDown] = (await rotated(round, [
+        rawDownload,
+        viaApiDownload,
+        viaBareProxyDownload,
+      ])) as [number, number, number];
       rows.push(
-        [`upload #${round}`, rate(rawUp), rate(apiUp), (rawUp / apiUp).toFixed(2)],
-        [`download #${round}`, rate(rawDown), rate(apiDown), (rawDown / apiDown).toFixed(2)],
+        {
+          leg: `upload #${round}`,
+          'raw SDK': rate(rawUp),
+          API: rate(apiUp),
+          'API / raw': ratio(rawUp, apiUp),
+        },
+        {
+          leg: `download #${round}`,
+          'raw SDK': rate(rawDown),
+          'bare proxy': rate(proxyDown),
+          API: rate(apiDown),
+          'API / raw': ratio(rawDown, apiDown),
+          'API / bare proxy': ratio(proxyDown, apiDown),
+        },
       );
-      await request(`${api.url}/files/${id}`, {
-        method: 'DELETE',
-        headers: { authorization: `Bearer ${TOKEN}` },
-      }).end();
+      await new Promise((resolve) =>
+        request(`${api.url}/files/${file.id}`, {
+          method: 'DELETE',
+          headers: { authorization: `Bearer ${TOKEN}` },
+        })
+          .on('response', resolve)
+          .end(),
+      );
     }
     const peak = await peakRssMib(api.pid);
     console.log(`\n${SIZE / MIB} MiB file, S3 location on RGW ${s3.S3_ENDPOINT}`);
-    console.table(
-      rows.map(([leg, raw, viaApi, ratio]) => ({ leg, 'raw SDK': raw, API: viaApi, 'API / raw': ratio })),
+    console.table(rows);
+    console.log(
+      'bare proxy: node:http streaming GetObject in its own process, the floor of any hop in front of S3',
     );
     console.log(`API process peak RSS (VmHWM): ${peak.toFixed(0)} MiB (target < 256 MiB)`);
   } finally {
     api.stop();
+    proxy.stop();
     for (;;) {
       const page = await client.send(new ListObjectsV2Command({ Bucket: bucket }));
       if (!page.Contents?.length) break;

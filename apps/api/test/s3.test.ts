@@ -187,3 +187,27 @@ describe.skipIf(!server)('a deployment with a local and two S3 locations', () =>
     expect(sha256((await http.download(id)).body)).toBe(sha256(content));
   });
 });
+
+describe.skipIf(!server)('an S3 location whose bucket does not exist', () => {
+  let api: RunningApi;
+  let http: ReturnType<typeof client>;
+  beforeAll(async () => {
+    api = await startApi({
+      STORAGE_LOCATIONS: 'lost',
+      ...s3LocationEnv('lost', server!, `no-such-bucket-${randomUUID().slice(0, 8)}`),
+    });
+    http = client(api.url, api.token);
+  });
+  afterAll(() => api?.close());
+
+  it('answers uploads with a server error, never a missing file, and fails its health', async () => {
+    const upload = await http.upload({}, { name: 'a.bin', content: bytes(2 * 1024 * 1024) });
+    expect(upload.status).toBe(500);
+    expect(upload.body.errors[0]).toEqual({
+      message: 'The storage backend failed',
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
+    expect((await http.json('/server/health')).status).toBe(503);
+    expect((await http.json('/files')).body.data).toEqual([]);
+  });
+});

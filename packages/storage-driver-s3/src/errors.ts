@@ -1,6 +1,7 @@
 import {
   ConflictError,
   ForbiddenError,
+  InvalidConfigError,
   NotFoundError,
   RangeNotSatisfiableError,
   StorageError,
@@ -71,11 +72,10 @@ export function mapS3Error(
   const status = statusOf(error);
   const said = `${name}${status === undefined ? '' : ` (HTTP ${status})`}: ${sdk.message ?? String(error)}`;
   const options = { cause: withoutResponse(error) };
+  // The location points nowhere: a configuration fault, never "this file is gone" (callers
+  // would drop records or restart uploads on a NotFoundError).
   if (name === 'NoSuchBucket')
-    return new NotFoundError(key, {
-      ...options,
-      message: `Bucket "${bucket}" does not exist (${operation} "${key}")`,
-    });
+    return new InvalidConfigError(`Bucket "${bucket}" does not exist (${operation} "${key}")`, options);
   if (isNotFound(error)) return new NotFoundError(key, options);
   if (name === 'InvalidRange' || status === 416)
     return new RangeNotSatisfiableError(key, Number.NaN, options);

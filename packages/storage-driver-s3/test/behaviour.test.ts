@@ -4,6 +4,7 @@ import {
   hasHealthProbe,
   hasPresignedUrls,
   hasServerSideCopy,
+  InvalidConfigError,
   InvalidKeyError,
   NotFoundError,
 } from '@stowage/storage';
@@ -125,9 +126,11 @@ describe.skipIf(!server)('S3 driver on Ceph RGW', () => {
     expect(report.error).not.toContain(wrongSecret);
   });
 
-  it('names a missing bucket', async () => {
+  it('names a missing bucket as a configuration fault, never as a missing file', async () => {
     const lost = driverOn('no-such-bucket-stowage');
+    await expect(lost.read('k')).rejects.toThrow(InvalidConfigError);
     await expect(lost.read('k')).rejects.toThrow(/Bucket "no-such-bucket-stowage" does not exist/);
+    await expect(lost.write('k', streamOf(Buffer.from('x')))).rejects.toThrow(InvalidConfigError);
     await expect(listAll(lost.list())).rejects.toThrow(/no-such-bucket-stowage/);
   });
 

@@ -22,7 +22,7 @@ export class StorageError extends Error {
   }
 }
 
-/** The key (or upload, or bucket) does not exist. */
+/** The key (or upload) does not exist. */
 export class NotFoundError extends StorageError {
   override readonly code = 'NOT_FOUND';
   constructor(

@@ -3,7 +3,7 @@ import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import type { FileRow } from '../db/schema.js';
-import { contentTooLarge, invalidPayload } from '../http/errors.js';
+import { ApiError, contentTooLarge, invalidPayload } from '../http/errors.js';
 import { pickLocation } from '../locations.js';
 import { ContentMeter } from './content-meter.js';
 import { presentFile } from './file-records.js';
@@ -76,7 +76,9 @@ async function storeFile(context: AppContext, part: MultipartFile, fields: Pendi
     });
   } catch (error) {
     part.file.destroy();
-    throw meter.errored ?? error;
+    // The meter's own refusal (too large) explains the failure; any other error of it
+    // only echoes the write's (a destroyed pipe) and would hide what the backend said.
+    throw meter.errored instanceof ApiError ? meter.errored : error;
   }
   if (part.file.truncated) {
     await driver.delete(key);
