@@ -32,8 +32,10 @@ describe('configuration', () => {
 
   it('names every faulty variable in one line', () => {
     const attempt = () =>
-      parseApiEnv({ PORT: 'eighty', FILES_MAX_UPLOAD_SIZE: 'huge', ASSETS_PUBLIC: 'yes' });
-    expect(attempt).toThrow(/^Invalid configuration: PORT: .*FILES_MAX_UPLOAD_SIZE: .*huge.*ASSETS_PUBLIC/);
+      parseApiEnv({ PORT: 'eighty', FILES_MAX_UPLOAD_SIZE: 'huge', ASSETS_PUBLIC: 'maybe' });
+    expect(attempt).toThrow(
+      /^Invalid configuration: PORT: .*FILES_MAX_UPLOAD_SIZE: expected a byte size.*ASSETS_PUBLIC: expected a boolean/,
+    );
     expect(() => parseApiEnv({ DB_CLIENT: 'pg' })).toThrow(
       /DB_CONNECTION_STRING: is required when DB_CLIENT=pg/,
     );
@@ -52,6 +54,9 @@ describe('the built server', () => {
     expect(storage.stderr.trim().split('\n')).toHaveLength(1);
     expect(storage.stderr).toContain('STORAGE_A_DRIVER');
     expect(storage.stderr).not.toMatch(/\n\s+at /);
+    const empty = await failedStart({ DATA_DIR: dir, STORAGE_LOCATIONS: '' });
+    expect(empty.code).not.toBe(0);
+    expect(empty.stderr).toContain('STORAGE_LOCATIONS is required');
   });
 
   it('starts with no environment at all: local storage, SQLite, a generated token printed once', async () => {

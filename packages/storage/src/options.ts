@@ -97,7 +97,7 @@ export function formatByteSize(bytes: number): string {
     if (bytes >= unit && bytes % unit === 0)
       return `${bytes / unit} ${BYTE_UNITS[exponent]!.toUpperCase()}iB`;
   }
-  return `${bytes} bytes`;
+  return bytes === 1 ? '1 byte' : `${bytes} bytes`;
 }
 
 export function byteSize(bounds: Bounds = {}) {

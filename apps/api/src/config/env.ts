@@ -1,39 +1,12 @@
-import { InvalidConfigError } from '@stowage/storage';
+import { byteSize, duration, envBoolean, envInteger, InvalidConfigError } from '@stowage/storage';
 import { z } from 'zod';
-import { parseByteSize, parseDuration } from './units.js';
-
-const byteSize = z.string().transform((value, context) => {
-  const bytes = parseByteSize(value);
-  if (bytes === undefined || bytes <= 0) {
-    context.addIssue({
-      code: 'custom',
-      message: `expected a size such as 104857600, 100mb or 1gb, got "${value}"`,
-    });
-    return z.NEVER;
-  }
-  return bytes;
-});
-
-const duration = z.string().transform((value, context) => {
-  const ms = parseDuration(value);
-  if (ms === undefined || ms <= 0) {
-    context.addIssue({
-      code: 'custom',
-      message: `expected a duration such as 30s, 10m, 1h or 1d, got "${value}"`,
-    });
-    return z.NEVER;
-  }
-  return ms;
-});
-
-const boolean = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 
 const url = z.url({ protocol: /^https?$/ }).transform((value) => value.replace(/\/+$/, ''));
 
 /** Every variable the API reads besides STORAGE_* (which the storage manager validates). */
 const apiEnvSchema = z
   .object({
-    PORT: z.coerce.number().int().min(0).max(65_535).default(8055),
+    PORT: envInteger({ min: 0, max: 65_535 }).default(8055),
     HOST: z.string().min(1).default('0.0.0.0'),
     PUBLIC_URL: url.optional(),
     ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -42,12 +15,12 @@ const apiEnvSchema = z
     DB_CLIENT: z.enum(['sqlite', 'pg']).default('sqlite'),
     DB_FILENAME: z.string().min(1).optional(),
     DB_CONNECTION_STRING: z.string().min(1).optional(),
-    FILES_MAX_UPLOAD_SIZE: byteSize.default(10 * 1024 ** 3),
-    TUS_ENABLED: boolean.default(true),
-    TUS_CHUNK_SIZE: byteSize.default(8 * 1024 ** 2),
-    TUS_UPLOAD_EXPIRATION: duration.default(24 * 3_600_000),
-    TUS_CLEANUP_INTERVAL: duration.default(15 * 60_000),
-    ASSETS_PUBLIC: boolean.default(false),
+    FILES_MAX_UPLOAD_SIZE: byteSize({ min: 1 }).default(10 * 1024 ** 3),
+    TUS_ENABLED: envBoolean.default(true),
+    TUS_CHUNK_SIZE: byteSize({ min: 1 }).default(8 * 1024 ** 2),
+    TUS_UPLOAD_EXPIRATION: duration({ min: 1 }).default(24 * 3_600_000),
+    TUS_CLEANUP_INTERVAL: duration({ min: 1 }).default(15 * 60_000),
+    ASSETS_PUBLIC: envBoolean.default(false),
     ASSETS_CACHE_CONTROL: z.string().min(1).default('no-cache'),
     CORS_ORIGIN: z.string().min(1).default('*'),
   })

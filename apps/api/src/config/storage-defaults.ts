@@ -8,7 +8,8 @@ export function withStorageDefaults(
   env: Record<string, string | undefined>,
   dataDir: string,
 ): Record<string, string | undefined> {
-  if (env.STORAGE_LOCATIONS) return env;
+  // Set but empty is a mistake the storage manager names, not a request for the defaults.
+  if (env.STORAGE_LOCATIONS !== undefined) return env;
   return {
     ...env,
     STORAGE_LOCATIONS: 'local',
