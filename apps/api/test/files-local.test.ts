@@ -264,4 +264,17 @@ describe('bad input', () => {
     ).toBe(400);
     expect((await http.json('/files', { method: 'POST', body: new FormData() })).status).toBe(400);
   });
+
+  it('answers malformed and cut-short multipart bodies with 400, stores nothing and stays up', async () => {
+    const before = (await http.json<{ data: FileJson[] }>('/files')).body.data.length;
+    const multipart = (body: string, contentType = 'multipart/form-data; boundary=xyz') =>
+      http.json('/files', { method: 'POST', body, headers: { 'content-type': contentType } });
+    const cutShort = await multipart(
+      '--xyz\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nabc',
+    );
+    expect(cutShort.status).toBe(400);
+    expect(cutShort.body.errors[0]!.message).toMatch(/^Malformed multipart body: /);
+    expect((await multipart('abc', 'multipart/form-data')).status).toBe(400);
+    expect((await http.json<{ data: FileJson[] }>('/files')).body.data).toHaveLength(before);
+  });
 });

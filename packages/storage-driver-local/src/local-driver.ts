@@ -60,12 +60,14 @@ export class LocalDriver implements Driver, HealthProbe, ServerSideCopy {
   }
 
   async write(key: string, content: Readable, options: WriteOptions = {}): Promise<void> {
+    // Subscribed before anything is awaited: a source that fails meanwhile (a client
+    // hanging up) must fail this write, not the process with an unhandled 'error'.
+    let sourceFailure: unknown;
+    content.on('error', (error) => {
+      sourceFailure ??= error;
+    });
     const path = await this.#locate(assertValidKey(key));
     const temp = (await this.#ready()).tempFiles.newPath();
-    let sourceFailure: unknown;
-    content.once('error', (error) => {
-      sourceFailure = error;
-    });
     try {
       await pipeline(content, createWriteStream(temp, { flags: 'wx', flush: true }), {
         signal: options.signal,

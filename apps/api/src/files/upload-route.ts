@@ -43,7 +43,7 @@ async function receiveParts(request: FastifyRequest, context: AppContext, create
   // One byte past the limit: our meter, not busboy's silent truncation, must see the overflow.
   const parts = request.parts({ limits: { fileSize: maxSize + 1, fieldSize: 64 * 1024 } });
   let fields: PendingFields = {};
-  for await (const part of parts) {
+  for await (const part of clientFaultsAsInvalid(parts)) {
     if (part.type === 'field') {
       if (
         part.fieldname === 'storage' ||
@@ -68,7 +68,11 @@ async function storeFile(context: AppContext, part: MultipartFile, fields: Pendi
   const key = diskFilename(id, filenameDownload);
 
   const meter = new ContentMeter(context.env.FILES_MAX_UPLOAD_SIZE);
-  part.file.on('error', (error) => meter.destroy(error));
+  let bodyFailure: Error | undefined;
+  part.file.on('error', (error) => {
+    bodyFailure = error;
+    meter.destroy(error);
+  });
   try {
     await driver.write(key, part.file.pipe(meter), {
       contentType: type,
@@ -78,7 +82,9 @@ async function storeFile(context: AppContext, part: MultipartFile, fields: Pendi
     part.file.destroy();
     // The meter's own refusal (too large) explains the failure; any other error of it
     // only echoes the write's (a destroyed pipe) and would hide what the backend said.
-    throw meter.errored instanceof ApiError ? meter.errored : error;
+    if (meter.errored instanceof ApiError) throw meter.errored;
+    if (bodyFailure) throw malformedBody(bodyFailure);
+    throw error;
   }
   if (part.file.truncated) {
     await driver.delete(key);
@@ -108,4 +114,36 @@ async function storeFile(context: AppContext, part: MultipartFile, fields: Pendi
     throw error;
   }
   return file;
+}
+
+/** A body busboy cannot parse, or one cut short, is the client's fault: 400, not a 500. */
+function malformedBody(error: Error): ApiError {
+  return invalidPayload(`Malformed multipart body: ${error.message}`);
+}
+
+/** The parts, with parse failures (no boundary, an unexpected end) answered as malformedBody. */
+async function* clientFaultsAsInvalid<T>(parts: AsyncIterable<T>): AsyncGenerator<T> {
+  const iterator = parts[Symbol.asyncIterator]();
+  let ended = false;
+  try {
+    for (;;) {
+      let next: IteratorResult<T>;
+      try {
+        next = await iterator.next();
+      } catch (error) {
+        ended = true;
+        // Errors with a status (fastify-multipart's limits) or ours already say what they are.
+        if (error instanceof ApiError || (error as { statusCode?: number }).statusCode) throw error;
+        throw malformedBody(error as Error);
+      }
+      if (next.done) {
+        ended = true;
+        return;
+      }
+      yield next.value;
+    }
+  } finally {
+    // Left early (a file failed): let the parser release the body, as for-await would.
+    if (!ended) await iterator.return?.();
+  }
 }

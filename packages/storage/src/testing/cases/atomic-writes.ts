@@ -26,6 +26,18 @@ export function describeAtomicWrites(context: ConformanceContext): void {
       expect(await driver.exists(key)).toBe(false);
     });
 
+    it('a write whose source fails at once, before the driver reads it, is refused without crashing', async () => {
+      const { driver } = context;
+      const key = `${context.prefix()}failed-at-once.bin`;
+      // Nobody but the driver listens: an 'error' it did not subscribe to at once would
+      // be unhandled and end the process (a client hanging up during an upload).
+      const body = new PassThrough();
+      const writing = driver.write(key, body);
+      body.destroy(new Error('Simulated failure before the first byte'));
+      await expect(writing).rejects.toThrow();
+      expect(await driver.exists(key)).toBe(false);
+    });
+
     it('a write whose source fails leaves the existing file untouched', async () => {
       const { driver } = context;
       const key = `${context.prefix()}kept.txt`;
