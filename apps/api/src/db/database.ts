@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
 import type { ApiEnv } from '../config/env.js';
 import { migrateToLatest } from './migrations.js';
 import { openNodeSqlite } from './node-sqlite.js';
@@ -11,7 +10,7 @@ const PG_INT8 = 20;
 
 /** Opens the metadata database the configuration names and brings its schema up to date. */
 export async function openDatabase(env: ApiEnv): Promise<Kysely<Database>> {
-  const db = new Kysely<Database>({ dialect: env.DB_CLIENT === 'pg' ? postgres(env) : sqlite(env) });
+  const db = new Kysely<Database>({ dialect: env.DB_CLIENT === 'pg' ? await postgres(env) : sqlite(env) });
   await migrateToLatest(db as Kysely<unknown>);
   return db;
 }
@@ -22,7 +21,9 @@ function sqlite(env: ApiEnv): SqliteDialect {
   return new SqliteDialect({ database: openNodeSqlite(filename) });
 }
 
-function postgres(env: ApiEnv): PostgresDialect {
+/** pg is imported only when used: a SQLite deployment does not carry it in memory. */
+async function postgres(env: ApiEnv): Promise<PostgresDialect> {
+  const { default: pg } = await import('pg');
   return new PostgresDialect({
     pool: new pg.Pool({
       connectionString: env.DB_CONNECTION_STRING,
