@@ -80,7 +80,8 @@ async function s3Server(): Promise<Record<string, string>> {
 }
 
 async function startApi(env: Record<string, string>): Promise<{ url: string; pid: number; stop(): void }> {
-  const child = spawn(process.execPath, [join(here, '../dist/main.js')], {
+  // As `pnpm start` runs it (see the README: a small young generation frees streamed buffers sooner).
+  const child = spawn(process.execPath, ['--max-semi-space-size=4', join(here, '../dist/main.js')], {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
