@@ -8,7 +8,15 @@ import { fileURLToPath } from 'node:url';
 import { randomBuffer, sha256OfStream } from '@stowage/storage/testing';
 import { describe, expect, it } from 'vitest';
 import { LocalTusDriver } from '../src/index.js';
-import { keyOf, sha256, startTusServer, tempRoot, tusRequest, uploadWithClient } from './harness.js';
+import {
+  keyOf,
+  sha256,
+  startLocalTus,
+  startTusServer,
+  tempRoot,
+  tusRequest,
+  uploadWithClient,
+} from './harness.js';
 
 const MiB = 1024 * 1024;
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -86,9 +94,7 @@ describe('LocalTusDriver after a crash', () => {
   });
 
   it('finishes an upload whose bytes were all written but not yet renamed to the key', async () => {
-    const root = await tempRoot();
-    const driver = new LocalTusDriver({ root });
-    const server = await startTusServer(driver.createResumableUploadStore());
+    const { root, driver, server } = await startLocalTus();
     const url = (await tusRequest(server.endpoint, 'POST', { 'Upload-Length': '5' })).headers.get(
       'location',
     )!;

@@ -1,28 +1,14 @@
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomBuffer, sha256OfStream } from '@stowage/storage/testing';
 import { describe, expect, it } from 'vitest';
-import { LocalTusDriver } from '../src/index.js';
-import {
-  keyOf,
-  sha256,
-  startTusServer,
-  tempRoot,
-  tusRequest,
-  uploadFirstChunk,
-  uploadWithClient,
-} from './harness.js';
+import { keyOf, sha256, startLocalTus, tusRequest, uploadFirstChunk, uploadWithClient } from './harness.js';
 
 const CHUNK = 16 * 1024;
 const EXPIRATION_MS = 1500;
 
 describe('LocalTusDriver: expiration', () => {
   it('announces Upload-Expires, refuses expired uploads with 410 and deleteExpired removes only unfinished ones', async () => {
-    const root = await tempRoot();
-    const driver = new LocalTusDriver({ root, tus: { expiration: EXPIRATION_MS } });
-    const store = driver.createResumableUploadStore();
-    const server = await startTusServer(store);
+    const { driver, store, server, uploads } = await startLocalTus({ expiration: EXPIRATION_MS });
 
     const creation = await tusRequest(server.endpoint, 'POST', { 'Upload-Length': '10' });
     expect(creation.status).toBe(201);
@@ -41,15 +27,13 @@ describe('LocalTusDriver: expiration', () => {
     // The upload created by hand and the unfinished one.
     expect(await store.deleteExpired()).toBe(2);
 
-    expect(await readdir(join(root, '.stowage', 'tus'))).toEqual([]);
+    expect(await uploads()).toEqual([]);
     expect((await tusRequest(unfinished, 'HEAD')).status).toBe(404);
     expect(await sha256OfStream(await driver.read(keyOf(finished)))).toBe(sha256(finishedData));
   });
 
   it('never expires uploads with an expiration of 0', async () => {
-    const root = await tempRoot();
-    const store = new LocalTusDriver({ root, tus: { expiration: 0 } }).createResumableUploadStore();
-    const server = await startTusServer(store);
+    const { store, server } = await startLocalTus({ expiration: 0 });
     const creation = await tusRequest(server.endpoint, 'POST', { 'Upload-Length': '10' });
     expect(creation.headers.get('upload-expires')).toBeNull();
     expect(store.hasExtension('expiration')).toBe(false);

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -11,6 +11,7 @@ import type { ServerOptions } from '@tus/server';
 import type { DataStore } from '@tus/utils';
 import { Upload, type UploadOptions } from 'tus-js-client';
 import { afterEach } from 'vitest';
+import { LocalTusDriver, type LocalTusDriverOptions } from '../src/index.js';
 
 export { tusRequest, uploadWithClient } from '@stowage/test-tus';
 
@@ -38,6 +39,21 @@ export async function startTusServer(
   });
   cleanups.push(server.close);
   return server;
+}
+
+/**
+ * A LocalTusDriver on a fresh root with the tus server in front of its store, all
+ * removed after the test; `uploads()` lists the upload state files.
+ */
+export async function startLocalTus(
+  tus: LocalTusDriverOptions['tus'] = {},
+  serverOptions: Partial<ServerOptions> = {},
+) {
+  const root = await tempRoot();
+  const driver = new LocalTusDriver({ root, tus });
+  const store = driver.createResumableUploadStore();
+  const server = await startTusServer(store, serverOptions);
+  return { root, driver, store, server, uploads: () => readdir(join(root, '.stowage', 'tus')) };
 }
 
 /** Starts an upload with tus-js-client and aborts it once its first chunk is acknowledged; resolves with its URL. */

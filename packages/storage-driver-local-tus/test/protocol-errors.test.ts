@@ -1,14 +1,11 @@
 import { readdir } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { LocalTusDriver } from '../src/index.js';
-import { keyOf, startTusServer, tempRoot, tusRequest } from './harness.js';
+import { keyOf, startLocalTus, tusRequest } from './harness.js';
 
 const OCTETS = { 'Content-Type': 'application/offset+octet-stream' };
 
 async function setUp(maxSize?: number) {
-  const root = await tempRoot();
-  const driver = new LocalTusDriver({ root });
-  const server = await startTusServer(driver.createResumableUploadStore(), { maxSize });
+  const { driver, server } = await startLocalTus({}, { maxSize });
   const create = async (length: number) => {
     const response = await tusRequest(server.endpoint, 'POST', { 'Upload-Length': String(length) });
     expect(response.status).toBe(201);
@@ -63,9 +60,7 @@ describe('LocalTusDriver: upload ids', () => {
   it.each([['a/b.bin'], ['.stowage/x.bin'], ['../x.bin']])(
     'refuses a namingFunction id that is no key at the root (%s), creating nothing',
     async (id) => {
-      const root = await tempRoot();
-      const driver = new LocalTusDriver({ root });
-      const server = await startTusServer(driver.createResumableUploadStore(), { namingFunction: () => id });
+      const { root, server } = await startLocalTus({}, { namingFunction: () => id });
       expect((await tusRequest(server.endpoint, 'POST', { 'Upload-Length': '1' })).status).toBe(500);
       expect(await readdir(root, { recursive: true })).toEqual([]);
     },

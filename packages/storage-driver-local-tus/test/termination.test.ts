@@ -1,12 +1,8 @@
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { listAll, randomBuffer, streamOf, streamToBuffer } from '@stowage/storage/testing';
 import { describe, expect, it } from 'vitest';
-import { LocalTusDriver } from '../src/index.js';
 import {
   keyOf,
-  startTusServer,
-  tempRoot,
+  startLocalTus,
   terminateWithClient,
   tusRequest,
   uploadFirstChunk,
@@ -15,16 +11,9 @@ import {
 
 const CHUNK = 16 * 1024;
 
-async function setUp() {
-  const root = await tempRoot();
-  const driver = new LocalTusDriver({ root });
-  const server = await startTusServer(driver.createResumableUploadStore());
-  return { root, driver, server, uploads: () => readdir(join(root, '.stowage', 'tus')) };
-}
-
 describe('LocalTusDriver: termination', () => {
   it('of an unfinished upload removes its bytes and record; the upload is then gone', async () => {
-    const { driver, server, uploads } = await setUp();
+    const { driver, server, uploads } = await startLocalTus();
     const url = await uploadFirstChunk(randomBuffer(3 * CHUNK), {
       endpoint: server.endpoint,
       chunkSize: CHUNK,
@@ -44,7 +33,7 @@ describe('LocalTusDriver: termination', () => {
   });
 
   it('of a finished upload deletes its file; a repeat answers 404 and leaves a new file at the key alone', async () => {
-    const { driver, server, uploads } = await setUp();
+    const { driver, server, uploads } = await startLocalTus();
     const url = await uploadWithClient(randomBuffer(2 * CHUNK), {
       endpoint: server.endpoint,
       chunkSize: CHUNK,
@@ -61,7 +50,7 @@ describe('LocalTusDriver: termination', () => {
   });
 
   it('of an upload that never existed answers 404', async () => {
-    const { server } = await setUp();
+    const { server } = await startLocalTus();
     expect((await tusRequest(`${server.endpoint}/unknown.bin`, 'DELETE')).status).toBe(404);
     expect((await tusRequest(`${server.endpoint}/.stowage`, 'HEAD')).status).toBe(404);
   });

@@ -1,26 +1,17 @@
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { listAll, randomBuffer, sha256OfStream } from '@stowage/storage/testing';
 import { describe, expect, it } from 'vitest';
 import { LocalTusDriver } from '../src/index.js';
 import {
   keyOf,
   sha256,
+  startLocalTus,
   startTusServer,
-  tempRoot,
   tusRequest,
   uploadFirstChunk,
   uploadWithClient,
 } from './harness.js';
 
 const CHUNK = 16 * 1024;
-
-async function setUp() {
-  const root = await tempRoot();
-  const driver = new LocalTusDriver({ root });
-  const server = await startTusServer(driver.createResumableUploadStore());
-  return { root, driver, server };
-}
 
 async function expectStored(driver: LocalTusDriver, url: string, data: Buffer) {
   const key = keyOf(url);
@@ -35,7 +26,7 @@ describe('LocalTusDriver: uploads land at the key once complete', () => {
     ['1 byte', 1],
     ['several chunks', 5 * CHUNK + 123],
   ])('%s', async (_, size) => {
-    const { driver, server } = await setUp();
+    const { driver, server } = await startLocalTus();
     const data = randomBuffer(size, size);
     const url = await uploadWithClient(data, { endpoint: server.endpoint, chunkSize: CHUNK });
     await expectStored(driver, url, data);
@@ -43,7 +34,7 @@ describe('LocalTusDriver: uploads land at the key once complete', () => {
   });
 
   it('with a deferred length, declared by the last chunk', async () => {
-    const { driver, server } = await setUp();
+    const { driver, server } = await startLocalTus();
     const data = randomBuffer(3 * CHUNK + 7, 'deferred');
     const url = await uploadWithClient(data, {
       endpoint: server.endpoint,
@@ -57,7 +48,7 @@ describe('LocalTusDriver: uploads land at the key once complete', () => {
     ['in one request', Number.POSITIVE_INFINITY],
     ['then the rest in chunks', CHUNK],
   ])('with creation-with-upload, %s', async (_, chunkSize) => {
-    const { driver, server } = await setUp();
+    const { driver, server } = await startLocalTus();
     const data = randomBuffer(2 * CHUNK + 5, 'with-upload');
     const url = await uploadWithClient(data, {
       endpoint: server.endpoint,
@@ -68,16 +59,13 @@ describe('LocalTusDriver: uploads land at the key once complete', () => {
   });
 
   it('keeps an unfinished upload out of list and exists, then resumes it after the client aborted', async () => {
-    const { root, driver, server } = await setUp();
+    const { driver, server, uploads } = await startLocalTus();
     const data = randomBuffer(4 * CHUNK, 'resume');
     const url = await uploadFirstChunk(data, { endpoint: server.endpoint, chunkSize: CHUNK });
 
     expect(await driver.exists(keyOf(url))).toBe(false);
     expect(await listAll(driver.list())).toEqual([]);
-    expect(await readdir(join(root, '.stowage', 'tus'))).toEqual([
-      `${keyOf(url)}.json`,
-      `${keyOf(url)}.part`,
-    ]);
+    expect(await uploads()).toEqual([`${keyOf(url)}.json`, `${keyOf(url)}.part`]);
     const head = await tusRequest(url, 'HEAD');
     expect(head.status).toBe(200);
     expect(head.headers.get('upload-offset')).toBe(String(CHUNK));
@@ -87,11 +75,11 @@ describe('LocalTusDriver: uploads land at the key once complete', () => {
     await expectStored(driver, url, data);
     // The finished upload still answers HEAD, with its whole length.
     expect((await tusRequest(url, 'HEAD')).headers.get('upload-offset')).toBe(String(data.length));
-    expect(await readdir(join(root, '.stowage', 'tus'))).toEqual([`${keyOf(url)}.json`]);
+    expect(await uploads()).toEqual([`${keyOf(url)}.json`]);
   });
 
   it('resumes with a new driver and store over the same root (a restart)', async () => {
-    const { root, server } = await setUp();
+    const { root, server } = await startLocalTus();
     const data = randomBuffer(3 * CHUNK + 1, 'restart');
     const firstUrl = await uploadFirstChunk(data, {
       endpoint: server.endpoint,
