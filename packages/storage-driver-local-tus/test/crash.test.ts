@@ -30,8 +30,7 @@ async function startServerProcess(root: string) {
       '--no-warnings',
       '--conditions=source',
       '--import',
-      // The local driver's loader for the workspace's TypeScript sources.
-      here('../../storage-driver-local/test/fixtures/resolve-ts-sources.mjs'),
+      here('../../../scripts/ts-sources.mjs'),
       here('./fixtures/tus-server-process.ts'),
       root,
     ],

@@ -20,7 +20,7 @@ async function startWriter(root: string, key: string) {
       '--no-warnings',
       '--conditions=source',
       '--import',
-      fixture('resolve-ts-sources.mjs'),
+      fileURLToPath(new URL('../../../scripts/ts-sources.mjs', import.meta.url)),
       fixture('killed-writer.ts'),
       root,
       key,

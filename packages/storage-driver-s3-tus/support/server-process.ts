@@ -29,7 +29,7 @@ export interface ServerProcess {
 }
 
 const script = fileURLToPath(new URL('./tus-server-process.ts', import.meta.url));
-const resolveHooks = fileURLToPath(new URL('./ts-resolve.mjs', import.meta.url));
+const resolveHooks = fileURLToPath(new URL('../../../scripts/ts-sources.mjs', import.meta.url));
 
 /**
  * Runs the tus server in a child Node process. From the TypeScript sources for tests
