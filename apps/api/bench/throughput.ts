@@ -4,7 +4,7 @@
  * peak RSS of the API process. Run: `pnpm --filter @stowage/api bench`
  * (BENCH_SIZE_MIB, default 1024; BENCH_ROUNDS, default 1).
  */
-import { execFile, fork, spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { get, request } from 'node:http';
@@ -12,16 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { promisify } from 'node:util';
-import {
-  CreateBucketCommand,
-  DeleteBucketCommand,
-  DeleteObjectCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { createTestBucket, ensureS3Server, rawS3Client, type S3ServerInfo } from '@stowage/test-s3-server';
+import { s3LocationEnv } from '../test/helpers/s3-env.js';
 
 const MIB = 1024 * 1024;
 const SIZE = Number(process.env.BENCH_SIZE_MIB ?? 1024) * MIB;
@@ -68,17 +62,6 @@ async function rotated(round: number, legs: (() => Promise<number>)[]): Promise<
   return results;
 }
 
-async function s3Server(): Promise<Record<string, string>> {
-  const { stdout } = await promisify(execFile)('bash', [join(here, '../../../scripts/s3-server/start.sh')]);
-  return Object.fromEntries(
-    stdout
-      .split('\n')
-      .map((line) => line.match(/^([A-Z0-9_]+)=(.*)$/))
-      .filter((match) => match !== null)
-      .map((match) => [match[1], match[2]]),
-  );
-}
-
 async function startApi(env: Record<string, string>): Promise<{ url: string; pid: number; stop(): void }> {
   // As `pnpm start` runs it (see the README: a small young generation frees streamed buffers sooner).
   const child = spawn(process.execPath, ['--max-semi-space-size=4', join(here, '../dist/main.js')], {
@@ -104,7 +87,10 @@ async function startApi(env: Record<string, string>): Promise<{ url: string; pid
 }
 
 /** The bare proxy (bench/bare-proxy.ts) in its own process, for the same bucket. */
-async function startBareProxy(config: Record<string, string>): Promise<{ url: string; stop(): void }> {
+async function startBareProxy(config: {
+  server: S3ServerInfo;
+  bucket: string;
+}): Promise<{ url: string; stop(): void }> {
   const child = fork(join(here, 'bare-proxy.ts'), {
     env: { ...process.env, BARE_PROXY: JSON.stringify(config) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -165,17 +151,10 @@ async function peakRssMib(pid: number): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const s3 = await s3Server();
-  const client = new S3Client({
-    endpoint: s3.S3_ENDPOINT,
-    region: s3.S3_REGION,
-    forcePathStyle: true,
-    credentials: { accessKeyId: s3.S3_ACCESS_KEY!, secretAccessKey: s3.S3_SECRET_KEY! },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
-  const bucket = `bench-${randomUUID().slice(0, 12)}`;
-  await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  const server = await ensureS3Server();
+  if (!server) throw new Error('The S3 test server could not start');
+  const client = rawS3Client(server);
+  const { bucket, remove } = await createTestBucket(server, 'api-bench');
   const dataDir = await mkdtemp(join(tmpdir(), 'stowage-bench-'));
   const api = await startApi({
     HOST: '127.0.0.1',
@@ -185,21 +164,9 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'info',
     FILES_MAX_UPLOAD_SIZE: String(SIZE * 2),
     STORAGE_LOCATIONS: 's3',
-    STORAGE_S3_DRIVER: 's3',
-    STORAGE_S3_BUCKET: bucket,
-    STORAGE_S3_ENDPOINT: s3.S3_ENDPOINT!,
-    STORAGE_S3_REGION: s3.S3_REGION!,
-    STORAGE_S3_KEY: s3.S3_ACCESS_KEY!,
-    STORAGE_S3_SECRET: s3.S3_SECRET_KEY!,
-    STORAGE_S3_PROVIDER: 'ceph',
+    ...s3LocationEnv('s3', server, bucket),
   });
-  const proxy = await startBareProxy({
-    endpoint: s3.S3_ENDPOINT!,
-    region: s3.S3_REGION!,
-    accessKeyId: s3.S3_ACCESS_KEY!,
-    secretAccessKey: s3.S3_SECRET_KEY!,
-    bucket,
-  });
+  const proxy = await startBareProxy({ server, bucket });
   const rows: Record<string, string>[] = [];
   const rate = (seconds: number) => `${(SIZE / MIB / seconds).toFixed(0)} MiB/s`;
   const ratio = (reference: number, seconds: number) => (reference / seconds).toFixed(2);
@@ -274,7 +241,7 @@ async function main(): Promise<void> {
       );
     }
     const peak = await peakRssMib(api.pid);
-    console.log(`\n${SIZE / MIB} MiB file, S3 location on RGW ${s3.S3_ENDPOINT}`);
+    console.log(`\n${SIZE / MIB} MiB file, S3 location on RGW ${server.endpoint}`);
     console.table(rows);
     console.log(
       'bare proxy: node:http streaming GetObject in its own process, the floor of any hop in front of S3',
@@ -283,13 +250,8 @@ async function main(): Promise<void> {
   } finally {
     api.stop();
     proxy.stop();
-    for (;;) {
-      const page = await client.send(new ListObjectsV2Command({ Bucket: bucket }));
-      if (!page.Contents?.length) break;
-      for (const object of page.Contents)
-        await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: object.Key }));
-    }
-    await client.send(new DeleteBucketCommand({ Bucket: bucket })).catch(() => {});
+    await remove();
+    client.destroy();
     await rm(dataDir, { recursive: true, force: true });
   }
 }
