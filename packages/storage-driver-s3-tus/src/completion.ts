@@ -4,8 +4,9 @@ import {
   HeadObjectCommand,
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
+import { isNotFound } from '@stowage/storage-driver-s3';
 import { contentDispositionOf, contentTypeOf } from './content-headers.js';
-import { CorruptUploadError, isGone } from './errors.js';
+import { CorruptUploadError } from './errors.js';
 import type { S3Location } from './location.js';
 import { partCount } from './part-plan.js';
 import { contiguousPartCount, type StoredPart } from './stored-parts.js';
@@ -28,7 +29,7 @@ export async function finishedSize(location: S3Location, key: string): Promise<n
     const head = await location.client.send(new HeadObjectCommand({ Bucket: location.bucket, Key: key }));
     return head.ContentLength;
   } catch (error) {
-    if (isGone(error)) return undefined;
+    if (isNotFound(error)) return undefined;
     throw error;
   }
 }
@@ -69,7 +70,7 @@ export async function completeUpload(
       );
     } catch (error) {
       // A retried Complete whose first attempt went through finds no upload: the size check decides.
-      if (!isGone(error)) throw error;
+      if (!isNotFound(error)) throw error;
     }
   }
   const size = await finishedSize(location, state.key);
@@ -91,6 +92,6 @@ export async function abortMultipartUpload(location: S3Location, state: UploadSt
       }),
     );
   } catch (error) {
-    if (!isGone(error)) throw error;
+    if (!isNotFound(error)) throw error;
   }
 }

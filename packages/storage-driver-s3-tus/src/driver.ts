@@ -1,34 +1,30 @@
 import type { ResumableUploads } from '@stowage/storage';
 import { InvalidOptionError } from '@stowage/storage';
-import { S3Driver } from '@stowage/storage-driver-s3';
+import { checkS3Options, S3Driver, s3OptionsShape } from '@stowage/storage-driver-s3';
 import type { DataStore } from '@tus/utils';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { type TusOptions, tusOptionsSchema } from './options.js';
 import { S3TusStore } from './store.js';
 
-/**
- * The S3 driver's options, `tus` checked too. A refinement rather than a new `tus`
- * schema, so that the type stays the S3 driver's (a subclass's static side must be
- * assignable to its base's); the constructor coerces `tus` again.
- */
-const optionsSchema = S3Driver.optionsSchema.superRefine((options, ctx) => {
-  const parsed = tusOptionsSchema.safeParse(options.tus ?? {});
-  for (const issue of parsed.error?.issues ?? [])
-    ctx.addIssue({ ...issue, path: ['tus', ...issue.path] } as never);
-});
+/** The S3 driver's options and checks, with the store's options under `tus`. */
+const optionsSchema = z
+  .strictObject({ ...s3OptionsShape, tus: tusOptionsSchema.prefault({}) })
+  .superRefine(checkS3Options);
 
+export type S3TusDriverOptions = z.output<typeof optionsSchema>;
 export type S3TusDriverOptionsInput = z.input<typeof optionsSchema>;
 
 /** The S3 driver that also takes resumable (TUS) uploads into its location. */
 export class S3TusDriver extends S3Driver implements ResumableUploads<DataStore> {
-  static override readonly optionsSchema = optionsSchema;
+  static override readonly optionsSchema: z.ZodType<S3TusDriverOptions, S3TusDriverOptionsInput> =
+    optionsSchema;
 
-  readonly tus: TusOptions;
+  declare readonly options: S3TusDriverOptions;
   private store: S3TusStore | undefined;
 
   constructor(options: S3TusDriverOptionsInput) {
     super(options);
-    this.tus = tusOptionsSchema.parse(options.tus ?? {});
+    // Here rather than in the schema: the message names the other option's variable.
     if (this.options.maxSockets < this.tus.maxConcurrentPartUploads) {
       throw new InvalidOptionError(
         ['tus', 'maxConcurrentPartUploads'],
@@ -36,6 +32,10 @@ export class S3TusDriver extends S3Driver implements ResumableUploads<DataStore>
           `cannot exceed ${name(['maxSockets'])} (${this.options.maxSockets}): part uploads would wait for sockets`,
       );
     }
+  }
+
+  get tus(): TusOptions {
+    return this.options.tus;
   }
 
   /** One store per location, so that its part and memory budgets hold for every upload. */

@@ -1,5 +1,5 @@
+import { MAX_PART_SIZE } from '@stowage/storage-driver-s3';
 import { ERRORS } from '@tus/utils';
-import { S3_MAX_PART_SIZE } from './options.js';
 
 const MiB = 1024 ** 2;
 
@@ -20,7 +20,7 @@ export function planPartSize(length: number | undefined, options: PartPlanOption
   const planned = length ?? options.deferredLengthMaxSize;
   const needed = Math.ceil(planned / options.maxParts);
   const partSize = needed <= options.chunkSize ? options.chunkSize : Math.ceil(needed / MiB) * MiB;
-  if (partSize > S3_MAX_PART_SIZE) throw ERRORS.ERR_MAX_SIZE_EXCEEDED;
+  if (partSize > MAX_PART_SIZE) throw ERRORS.ERR_MAX_SIZE_EXCEEDED;
   return partSize;
 }
 

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
+import { MAX_PARTS } from '@stowage/storage-driver-s3';
 import { ERRORS } from '@tus/utils';
 import type { Budget } from './budget.js';
-import { S3_MAX_PARTS } from './options.js';
 import { expectedPartSize } from './part-plan.js';
 import type { StoredPart } from './stored-parts.js';
 import { StreamedAttempt } from './streamed-attempt.js';
@@ -85,7 +85,7 @@ export class PartWriter {
     const { partSize, size, initial, memory } = this.options;
     const length = expectedPartSize(this.nextPart, partSize, size);
     // Past the declared length, or past the last part S3 allows (a deferred length beyond its plan).
-    if (length <= 0 || this.nextPart > S3_MAX_PARTS) throw ERRORS.ERR_SIZE_EXCEEDED;
+    if (length <= 0 || this.nextPart > MAX_PARTS) throw ERRORS.ERR_SIZE_EXCEEDED;
     this.reserved = await memory.take(length);
     const buffer = Buffer.allocUnsafe(length);
     // The remainder of the previous PATCH starts the first part.

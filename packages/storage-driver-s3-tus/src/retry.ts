@@ -1,10 +1,27 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { hasAnswer, isGone } from './errors.js';
+import { statusOf } from '@stowage/storage-driver-s3';
+import { hasAnswer } from './errors.js';
 
 /**
- * Runs `attempt` again after a failure, `retries` more times, waiting longer each time
- * (on top of the SDK's own quick retries: this rides out an outage of a few seconds).
- * A definite not-found, or an error that says what to answer, is never retried.
+ * What a later attempt may get past: no answer at all, a 5xx, throttling, S3's
+ * RequestTimeout. A 4xx (not found, a missing bucket, refused) or an error that says
+ * what to answer stays what it is.
+ */
+function isTransient(error: unknown): boolean {
+  if (hasAnswer(error)) return false;
+  const status = statusOf(error);
+  return (
+    status === undefined ||
+    status >= 500 ||
+    status === 429 ||
+    (error as { name?: string } | null)?.name === 'RequestTimeout'
+  );
+}
+
+/**
+ * Runs `attempt` again after a transient failure, `retries` more times, waiting longer
+ * each time (on top of the SDK's own quick retries: this rides out an outage of a few
+ * seconds).
  */
 export async function withRetries<T>(
   retries: number,
@@ -15,7 +32,7 @@ export async function withRetries<T>(
     try {
       return await attempt();
     } catch (error) {
-      if (failures >= retries || isGone(error) || hasAnswer(error)) throw error;
+      if (failures >= retries || !isTransient(error)) throw error;
       await sleep(baseDelayMs * 2 ** failures);
     }
   }

@@ -1,17 +1,20 @@
 import type { Readable } from 'node:stream';
-import { CreateMultipartUploadCommand, PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
+import { CreateMultipartUploadCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { formatByteSize, InvalidOptionError } from '@stowage/storage';
+import { isNotFound, listObjects, MAX_PARTS, MIN_PART_SIZE } from '@stowage/storage-driver-s3';
 import { DataStore, ERRORS, Upload } from '@tus/utils';
 import { Budget } from './budget.js';
-import { abortMultipartUpload, completeUpload, finalObjectParams, finishedSize } from './completion.js';
-import { hasAnswer, isGone, UploadStorageError } from './errors.js';
+import { abortMultipartUpload, finalObjectParams } from './completion.js';
+import { asUploadError } from './errors.js';
 import type { S3Location } from './location.js';
-import { S3_MAX_PARTS, S3_MIN_PART_SIZE, type TusOptions } from './options.js';
+import type { OpenUpload } from './open-upload.js';
+import { OpenUploads } from './open-uploads.js';
+import type { TusOptions } from './options.js';
 import { planPartSize } from './part-plan.js';
+import { PartUploads } from './part-uploads.js';
 import { PartWriter } from './part-writer.js';
 import { withRetries } from './retry.js';
-import { contiguousBytes, listStoredParts, type StoredPart } from './stored-parts.js';
-import { listObjects, type Remainder, UploadObjects, type UploadState } from './upload-objects.js';
+import { UploadObjects, type UploadState } from './upload-objects.js';
 
 export interface S3TusStoreOptions extends TusOptions {
   /**
@@ -21,38 +24,17 @@ export interface S3TusStoreOptions extends TusOptions {
   minPartSize?: number;
 }
 
-/** An upload as this process knows it: its state and what S3 holds of it. */
-interface OpenUpload {
-  state: UploadState;
-  objects: UploadObjects;
-  parts: Map<number, StoredPart>;
-  /** The remainder the offset counts, if any. */
-  remainder: Remainder | undefined;
-  /** Every remainder object known to exist (stale ones included), to delete once replaced. */
-  remainders: Remainder[];
-  /** When this process last read or changed the upload in S3. */
-  seen: number;
-}
-
-/** Uploads kept in memory; beyond it the oldest are read from S3 again when resumed. */
-const CACHED_UPLOADS = 10_000;
-/**
- * How long what this process knows of an upload is trusted. The PATCHes of an active
- * upload follow each other faster; a client that comes back later (maybe after another
- * instance took some of its PATCHes) finds the upload read from S3 again.
- */
-const CACHE_TRUSTED_MS = 30_000;
-
 /**
  * A @tus/server DataStore on S3 multipart uploads, for any S3 location. The upload's
  * state lives in S3 beside it (`.stowage/tus/<id>/`), so any process can resume it;
- * the in-process cache only spares a ListParts per PATCH of an active upload. Parts follow a plan fixed at
- * creation (all equal but the last), and the bytes that fill no part wait in a
- * remainder object. Locking is @tus/server's (its `locker` option).
+ * an in-process cache (OpenUploads) only spares a ListParts per PATCH of an active
+ * upload. Parts follow a plan fixed at creation (all equal but the last), and the bytes
+ * that fill no part wait in a remainder object. Locking is @tus/server's (its `locker`
+ * option).
  */
 export class S3TusStore extends DataStore {
-  private readonly cache = new Map<string, OpenUpload>();
-  private readonly partSlots: Budget;
+  private readonly uploads: OpenUploads;
+  private readonly partUploads: PartUploads;
   private readonly memory: Budget;
 
   constructor(
@@ -60,7 +42,7 @@ export class S3TusStore extends DataStore {
     readonly options: S3TusStoreOptions,
   ) {
     super();
-    const minPartSize = options.minPartSize ?? S3_MIN_PART_SIZE;
+    const minPartSize = options.minPartSize ?? MIN_PART_SIZE;
     if (options.chunkSize < minPartSize) {
       throw new InvalidOptionError(['tus', 'chunkSize'], `must be at least ${formatByteSize(minPartSize)}`);
     }
@@ -71,12 +53,15 @@ export class S3TusStore extends DataStore {
       'termination',
       'expiration',
     ];
-    this.partSlots = new Budget(options.maxConcurrentPartUploads);
+    this.uploads = new OpenUploads(location, options.partRetries);
+    this.partUploads = new PartUploads(location, {
+      maxConcurrent: options.maxConcurrentPartUploads,
+      retries: options.partRetries,
+    });
     this.memory = new Budget(options.memoryBudget);
   }
 
   override async create(upload: Upload): Promise<Upload> {
-    const objects = new UploadObjects(this.location, upload.id);
     const state: UploadState = {
       id: upload.id,
       key: this.location.objectKey(upload.id),
@@ -91,7 +76,7 @@ export class S3TusStore extends DataStore {
       creationDate: new Date().toISOString(),
       completed: upload.size === 0,
     };
-    await this.storage(upload.id, 'create', async () => {
+    await withRetries(this.options.partRetries, async () => {
       const params = finalObjectParams(this.location, state);
       if (state.completed) {
         await this.location.client.send(new PutObjectCommand({ ...params, Body: Buffer.alloc(0) }));
@@ -99,79 +84,50 @@ export class S3TusStore extends DataStore {
         const created = await this.location.client.send(new CreateMultipartUploadCommand(params));
         state.multipartUploadId = created.UploadId;
       }
-      await objects.writeState(state);
+      await new UploadObjects(this.location, state.id).writeState(state);
+    }).catch((error: unknown) => {
+      throw asUploadError(this.location, error, upload.id, 'create');
     });
-    this.remember({ state, objects, parts: new Map(), remainder: undefined, remainders: [], seen: 0 });
+    this.uploads.created(state);
     upload.creation_date = state.creationDate;
-    upload.storage = { type: 's3', path: state.key, bucket: this.location.bucket };
+    upload.storage = this.storageOf(state);
     return upload;
   }
 
   override async getUpload(id: string): Promise<Upload> {
-    const open = await this.open(id);
+    const open = await this.uploads.open(id);
     const { state } = open;
     return new Upload({
       id,
       size: state.size,
-      offset: offsetOf(open),
+      offset: open.offset,
       metadata: state.metadata,
       creation_date: state.creationDate,
-      storage: { type: 's3', path: state.key, bucket: this.location.bucket },
+      storage: this.storageOf(state),
     });
   }
 
   override async write(stream: Readable, id: string, offset: number): Promise<number> {
-    const open = await this.open(id);
-    const { state, objects } = open;
-    if (state.completed || offset !== offsetOf(open)) throw ERRORS.INVALID_OFFSET;
-    const start = contiguousBytes(open.parts, state);
-    const initial = open.remainder
-      ? await this.storage(id, 'read remainder', () => objects.readRemainder(open.remainder!))
-      : Buffer.alloc(0);
-    const writer = new PartWriter({
-      partSize: state.partSize,
-      size: state.size,
-      firstPart: start / state.partSize + 1,
-      initial,
-      memory: this.memory,
-      uploadPart: (partNumber, body) => this.uploadPart(state, partNumber, body),
-      streamPart: (partNumber, body, length, signal) =>
-        this.streamPart(state, partNumber, body, length, signal),
-    });
-    // The request stream's own error (the client went away) is rethrown as it is: @tus/server recognises it.
-    let streamError: unknown;
-    try {
-      for await (const chunk of stream) await writer.write(chunk as Buffer);
-    } catch (error) {
-      if (error !== writer.failure) streamError = error;
-    }
-    try {
-      const leftover = await writer.finish();
-      for (const [partNumber, part] of writer.stored) open.parts.set(partNumber, part);
-      // After a failed part, the bytes past it count for nothing; what was stored before stays valid.
-      if (writer.failure === undefined) await this.keepRemainder(open, leftover);
-    } finally {
-      writer.release();
-    }
-    if (writer.failure !== undefined) throw this.asUploadError(writer.failure, id, 'upload part');
+    const open = await this.uploads.open(id);
+    if (open.state.completed || offset !== open.offset) throw ERRORS.INVALID_OFFSET;
+    const streamError = await this.receive(open, stream);
     if (streamError !== undefined) throw streamError;
-    if (state.size !== undefined && offsetOf(open) === state.size) await this.complete(open);
-    this.remember(open);
-    return offsetOf(open);
+    if (open.isWhole) await open.complete();
+    this.uploads.remember(open);
+    return open.offset;
   }
 
   override async declareUploadLength(id: string, length: number): Promise<void> {
-    const open = await this.open(id);
-    if (Math.ceil(length / open.state.partSize) > S3_MAX_PARTS) throw ERRORS.ERR_MAX_SIZE_EXCEEDED;
-    const state = { ...open.state, size: length };
-    await this.storage(id, 'declare length', () => open.objects.writeState(state));
-    open.state = state;
+    const open = await this.uploads.open(id);
+    if (Math.ceil(length / open.state.partSize) > MAX_PARTS) throw ERRORS.ERR_MAX_SIZE_EXCEEDED;
+    await open.declareLength(length);
   }
 
   /** Aborts the multipart upload and deletes every object of the upload, the finished object included. */
   override async remove(id: string): Promise<void> {
-    const { state, objects } = await this.open(id);
-    await this.storage(id, 'remove', async () => {
+    const open = await this.uploads.open(id);
+    const { state, objects } = open;
+    await open.step('remove', async () => {
       await abortMultipartUpload(this.location, state);
       const keys = (await objects.list()).map(({ Key }) => Key!).filter((key) => key !== objects.stateKey);
       if (state.completed) keys.push(state.key);
@@ -179,7 +135,7 @@ export class S3TusStore extends DataStore {
       // The state goes last: until then, a failed removal can be repeated.
       await objects.delete([objects.stateKey]);
     });
-    this.cache.delete(id);
+    this.uploads.forget(id);
   }
 
   override getExpiration(): number {
@@ -195,20 +151,22 @@ export class S3TusStore extends DataStore {
     const expiration = this.getExpiration();
     if (expiration <= 0) return 0;
     const now = Date.now();
+    const root = UploadObjects.root(this.location);
     let removed = 0;
-    for (const object of await listObjects(this.location, UploadObjects.root(this.location))) {
+    for await (const object of listObjects(this.location.client, this.location.bucket, root)) {
       // A state is rewritten after its creation, never before: a recent one is no candidate.
       if (!UploadObjects.isStateKey(object.Key!) || object.LastModified!.getTime() + expiration > now)
         continue;
-      const id = object.Key!.slice(UploadObjects.root(this.location).length).split('/')[0]!;
-      const state = await new UploadObjects(this.location, id).readState().catch((error: unknown) => {
-        if (isGone(error)) return undefined;
+      const id = object.Key!.slice(root.length).split('/')[0]!;
+      const objects = new UploadObjects(this.location, id);
+      const state = await objects.readState().catch((error: unknown) => {
+        if (isNotFound(error)) return undefined;
         throw error;
       });
       if (!state || Date.parse(state.creationDate) + expiration > now) continue;
       if (state.completed) {
-        await new UploadObjects(this.location, id).delete([object.Key!]);
-        this.cache.delete(id);
+        await objects.delete([object.Key!]);
+        this.uploads.forget(id);
       } else {
         await this.remove(id);
         removed++;
@@ -217,165 +175,43 @@ export class S3TusStore extends DataStore {
     return removed;
   }
 
-  /** The upload from the cache, or read from S3: 404 only when its state is definitely gone. */
-  private async open(id: string): Promise<OpenUpload> {
-    const cached = this.cache.get(id);
-    if (cached && Date.now() - cached.seen < CACHE_TRUSTED_MS) return cached;
-    const objects = new UploadObjects(this.location, id);
-    let state: UploadState;
-    try {
-      state = await withRetries(this.options.partRetries, () => objects.readState());
-    } catch (error) {
-      if (isGone(error)) throw ERRORS.FILE_NOT_FOUND;
-      throw this.asUploadError(error, id, 'read state');
-    }
-    const open: OpenUpload = {
-      state,
-      objects,
-      parts: new Map(),
-      remainder: undefined,
-      remainders: [],
-      seen: 0,
-    };
-    if (!state.completed) await this.readProgress(open);
-    this.remember(open);
-    // Every byte stored but not completed (a process died in between): the client would stop here.
-    if (!open.state.completed && offsetOf(open) === open.state.size) await this.complete(open);
-    return open;
-  }
-
-  private async readProgress(open: OpenUpload): Promise<void> {
-    const { state, objects } = open;
-    try {
-      const [parts, remainders] = await withRetries(this.options.partRetries, () =>
-        Promise.all([listStoredParts(this.location, state), objects.remainders()]),
-      );
-      const end = contiguousBytes(parts, state);
-      open.parts = parts;
-      open.remainders = remainders;
-      open.remainder = remainders.filter((r) => r.start === end).sort((a, b) => b.end - a.end)[0];
-    } catch (error) {
-      if (!isGone(error)) throw this.asUploadError(error, state.id, 'read progress');
-      // No multipart upload: completed by a process that died before it could record it, or gone.
-      if (state.size === undefined || (await finishedSize(this.location, state.key)) !== state.size) {
-        throw ERRORS.FILE_NO_LONGER_EXISTS;
-      }
-      open.state = { ...state, completed: true };
-      await objects.writeState(open.state);
-    }
-  }
-
-  private async uploadPart(state: UploadState, partNumber: number, body: Buffer): Promise<StoredPart> {
-    return this.partSlots.use(1, () =>
-      withRetries(this.options.partRetries, async () => {
-        const { ETag } = await this.location.client.send(
-          new UploadPartCommand({
-            Bucket: this.location.bucket,
-            Key: state.key,
-            UploadId: state.multipartUploadId,
-            PartNumber: partNumber,
-            Body: body,
-            ContentLength: body.length,
-          }),
-        );
-        return { etag: ETag!, size: body.length };
-      }),
-    );
-  }
-
-  private async streamPart(
-    state: UploadState,
-    partNumber: number,
-    body: Readable,
-    length: number,
-    signal: AbortSignal,
-  ): Promise<StoredPart> {
-    return this.partSlots.use(1, async () => {
-      signal.throwIfAborted();
-      const command = new UploadPartCommand({
-        Bucket: this.location.bucket,
-        Key: state.key,
-        UploadId: state.multipartUploadId,
-        PartNumber: partNumber,
-        Body: body,
-        ContentLength: length,
-      });
-      // The SDK cannot retry a stream (and warns on the console when it fails): the retries are
-      // uploadPart's, from the buffer. Its retry middleware lives on the client's stack.
-      const resolve = command.resolveMiddleware.bind(command);
-      command.resolveMiddleware = (clientStack, config, options) => {
-        const stack = clientStack.clone();
-        stack.remove('retryMiddleware');
-        return resolve(stack, config, options);
-      };
-      const { ETag } = await this.location.client.send(command, { abortSignal: signal });
-      return { etag: ETag!, size: length };
+  /**
+   * Cuts the PATCH body into parts, stores them and keeps what fills no part as the new
+   * remainder. Answers the request stream's own error (the client went away), which is
+   * rethrown as it is: @tus/server recognises it. A failed part fails the PATCH; the
+   * parts stored before it stay valid, the bytes past it count for nothing.
+   */
+  private async receive(open: OpenUpload, stream: Readable): Promise<unknown> {
+    const { state } = open;
+    const writer = new PartWriter({
+      partSize: state.partSize,
+      size: state.size,
+      firstPart: open.partsEnd / state.partSize + 1,
+      initial: await open.readRemainder(),
+      memory: this.memory,
+      uploadPart: (partNumber, body) => this.partUploads.buffered(state, partNumber, body),
+      streamPart: (partNumber, body, length, signal) =>
+        this.partUploads.streamed(state, partNumber, body, length, signal),
     });
-  }
-
-  /** Stores the new remainder before deleting the old ones, so that a crash in between loses nothing. */
-  private async keepRemainder(open: OpenUpload, leftover: Buffer): Promise<void> {
-    const start = contiguousBytes(open.parts, open.state);
-    const current = open.remainder;
-    let kept: Remainder | undefined;
-    if (leftover.length > 0) {
-      // After an empty PATCH the remainder is the same bytes: nothing to store again.
-      kept =
-        current?.start === start && current.end === start + leftover.length
-          ? current
-          : await this.storage(open.state.id, 'write remainder', () =>
-              open.objects.writeRemainder(start, leftover),
-            );
-    }
-    const stale = open.remainders.filter((remainder) => remainder.key !== kept?.key);
-    open.remainder = kept;
-    open.remainders = kept ? [kept] : [];
-    if (stale.length > 0) {
-      await this.storage(open.state.id, 'delete remainder', () =>
-        open.objects.delete(stale.map(({ key }) => key)),
-      );
-    }
-  }
-
-  private async complete(open: OpenUpload): Promise<void> {
-    const state = { ...open.state, size: open.state.size!, completed: true };
-    await this.storage(state.id, 'complete', async () => {
-      await completeUpload(this.location, state, open.parts);
-      await open.objects.writeState(state);
-    });
-    open.state = state;
-    open.parts = new Map();
-    await this.keepRemainder(open, Buffer.alloc(0));
-  }
-
-  /** Runs S3 requests of an upload, their failures answered as a retryable 503. */
-  private async storage<T>(id: string, operation: string, work: () => Promise<T>): Promise<T> {
+    let streamError: unknown;
     try {
-      return await withRetries(this.options.partRetries, work);
+      for await (const chunk of stream) await writer.write(chunk as Buffer);
     } catch (error) {
-      throw this.asUploadError(error, id, operation);
+      if (error !== writer.failure) streamError = error;
     }
+    try {
+      const leftover = await writer.finish();
+      open.addParts(writer.stored);
+      if (writer.failure === undefined) await open.keepRemainder(leftover);
+    } finally {
+      writer.release();
+    }
+    if (writer.failure !== undefined)
+      throw asUploadError(this.location, writer.failure, open.id, 'upload part');
+    return streamError;
   }
 
-  private asUploadError(error: unknown, id: string, operation: string): unknown {
-    // tus errors ({ status_code, body }) and our own typed ones already say what to answer.
-    if (hasAnswer(error)) return error;
-    const mapped = this.location.mapError(error, id, operation);
-    return new UploadStorageError(mapped.message, { cause: error });
+  private storageOf(state: UploadState): Upload['storage'] {
+    return { type: 's3', path: state.key, bucket: this.location.bucket };
   }
-
-  private remember(open: OpenUpload): OpenUpload {
-    open.seen = Date.now();
-    this.cache.delete(open.state.id);
-    this.cache.set(open.state.id, open);
-    if (this.cache.size > CACHED_UPLOADS) this.cache.delete(this.cache.keys().next().value!);
-    return open;
-  }
-}
-
-/** Where the client resumes: the end of the contiguous parts plus the remainder that starts there. */
-function offsetOf({ state, parts, remainder }: OpenUpload): number {
-  if (state.completed) return state.size!;
-  const end = contiguousBytes(parts, state);
-  return remainder?.start === end ? remainder.end : end;
 }

@@ -1,10 +1,5 @@
-import {
-  type _Object,
-  DeleteObjectCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-} from '@aws-sdk/client-s3';
+import { type _Object, DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { listObjects } from '@stowage/storage-driver-s3';
 import type { S3Location } from './location.js';
 
 /** What is kept of an upload in S3, next to it: the truth for any process that resumes it. */
@@ -91,7 +86,10 @@ export class UploadObjects {
 
   /** Every object of the upload but its final object, state included. */
   async list(): Promise<_Object[]> {
-    return listObjects(this.location, this.prefix);
+    const objects: _Object[] = [];
+    for await (const object of listObjects(this.location.client, this.location.bucket, this.prefix))
+      objects.push(object);
+    return objects;
   }
 
   async remainders(): Promise<Remainder[]> {
@@ -121,17 +119,4 @@ export class UploadObjects {
       }),
     );
   }
-}
-
-export async function listObjects(location: S3Location, prefix: string): Promise<_Object[]> {
-  const objects: _Object[] = [];
-  let ContinuationToken: string | undefined;
-  do {
-    const page = await location.client.send(
-      new ListObjectsV2Command({ Bucket: location.bucket, Prefix: prefix, ContinuationToken }),
-    );
-    objects.push(...(page.Contents ?? []));
-    ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (ContinuationToken);
-  return objects;
 }

@@ -160,3 +160,31 @@ describe.skipIf(!server)('expiry on RGW', () => {
     }
   });
 });
+
+describe.skipIf(!server)('a location whose bucket does not exist', () => {
+  let tus: RunningTusServer;
+  beforeAll(async () => {
+    const store = rgwDriver(server!, 'no-such-bucket-stowage', {
+      partRetries: 0,
+    }).createResumableUploadStore();
+    tus = await startTusServer(store, { maxSize: 64 * MiB });
+  });
+  afterAll(async () => tus?.close());
+
+  it('answers creation, HEAD and PATCH with a configuration error, never 404', async () => {
+    const created = await tusRequest(tus.endpoint, 'POST', { 'Upload-Length': '10' });
+    expect(created.status).toBe(500);
+    expect(await created.text()).toMatch(/misconfigured/);
+    const url = `${tus.endpoint}/0b6b7c8e-0f2e-4b8f-9d5e-3f1f6c1d2e3a`;
+    const head = await tusRequest(url, 'HEAD');
+    expect(head.status).toBe(500);
+    const patch = await tusRequest(
+      url,
+      'PATCH',
+      { 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' },
+      Buffer.alloc(10),
+    );
+    expect(patch.status).toBe(500);
+    expect(await patch.text()).toMatch(/misconfigured/);
+  });
+});

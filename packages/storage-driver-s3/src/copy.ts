@@ -8,7 +8,7 @@ import {
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { isNotImplemented } from './errors.js';
-import { MIN_PART_SIZE } from './options.js';
+import { MIN_PART_SIZE } from './limits.js';
 import { partSizeFor } from './part-size.js';
 import type { ProviderQuirks } from './providers.js';
 import type { ObjectParams } from './write.js';

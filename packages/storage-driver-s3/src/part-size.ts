@@ -1,4 +1,4 @@
-import { MAX_PARTS, MIN_PART_SIZE } from './options.js';
+import { MAX_PARTS, MIN_PART_SIZE } from './limits.js';
 
 const MiB = 1024 ** 2;
 /** Large enough that a GiB goes in ~128 requests, small enough to buffer a few at once. */

@@ -4,7 +4,6 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   type HeadObjectCommandOutput,
-  ListObjectsV2Command,
   type ObjectCannedACL,
   PutObjectCommand,
   type S3Client,
@@ -29,10 +28,12 @@ import {
   type StorageError,
   type WriteOptions,
 } from '@stowage/storage';
+import type { z } from 'zod';
 import { createS3Client } from './client.js';
 import { copyObject, type ObjectLocation } from './copy.js';
 import { isNotFound, mapS3Error } from './errors.js';
 import { newProbeName, probeBucket } from './health-probe.js';
+import { listObjects } from './list-objects.js';
 import { optionsSchema, type S3DriverOptions, type S3DriverOptionsInput } from './options.js';
 import { type ProviderQuirks, resolveQuirks } from './providers.js';
 import { writeObject } from './write.js';
@@ -52,7 +53,8 @@ const unquote = (etag: string | undefined) => (etag ?? '').replace(/^(W\/)?"|"$/
  * works on the same client, keys and write parameters.
  */
 export class S3Driver implements Driver, HealthProbe, PresignedUrls, ServerSideCopy {
-  static readonly optionsSchema = optionsSchema;
+  /** A driver built on this one replaces it with a schema of more options (this shape and checks, extended). */
+  static readonly optionsSchema: z.ZodType<S3DriverOptions, S3DriverOptionsInput> = optionsSchema;
 
   /** Configured with the location's checksum mode, timeouts and agents. */
   readonly client: S3Client;
@@ -64,7 +66,7 @@ export class S3Driver implements Driver, HealthProbe, PresignedUrls, ServerSideC
   readonly options: S3DriverOptions;
 
   constructor(options: S3DriverOptionsInput) {
-    this.options = optionsSchema.parse(options);
+    this.options = (new.target as typeof S3Driver).optionsSchema.parse(options);
     this.provider = resolveQuirks(this.options);
     this.bucket = this.options.bucket;
     this.root = this.options.root;
@@ -189,22 +191,15 @@ export class S3Driver implements Driver, HealthProbe, PresignedUrls, ServerSideC
 
   async *list(prefix = ''): AsyncIterable<string> {
     assertValidPrefix(prefix);
-    let ContinuationToken: string | undefined;
-    do {
-      const page = await this.client
-        .send(
-          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.root + prefix, ContinuationToken }),
-        )
-        .catch((error) => {
-          throw this.mapError(error, prefix, 'list');
-        });
-      for (const { Key } of page.Contents ?? []) {
+    try {
+      for await (const { Key } of listObjects(this.client, this.bucket, this.root + prefix)) {
         const key = Key?.slice(this.root.length);
         // Folder markers (from consoles and other tools) are no files; the reserved folder is ours.
         if (key && !key.endsWith('/') && !isReservedKey(key)) yield key;
       }
-      ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (ContinuationToken);
+    } catch (error) {
+      throw this.mapError(error, prefix, 'list');
+    }
   }
 
   probe(): Promise<HealthReport> {

@@ -1,0 +1,66 @@
+import type { Readable } from 'node:stream';
+import { UploadPartCommand } from '@aws-sdk/client-s3';
+import { Budget } from './budget.js';
+import type { S3Location } from './location.js';
+import { withRetries } from './retry.js';
+import type { StoredPart } from './stored-parts.js';
+import type { UploadState } from './upload-objects.js';
+
+/** The part uploads of every upload of a store, at most `maxConcurrent` in flight. */
+export class PartUploads {
+  private readonly slots: Budget;
+  private readonly retries: number;
+
+  constructor(
+    private readonly location: S3Location,
+    { maxConcurrent, retries }: { maxConcurrent: number; retries: number },
+  ) {
+    this.slots = new Budget(maxConcurrent);
+    this.retries = retries;
+  }
+
+  /** Stores a part from its buffer, retried with backoff. */
+  buffered(state: UploadState, partNumber: number, body: Buffer): Promise<StoredPart> {
+    return this.slots.use(1, () =>
+      withRetries(this.retries, async () => {
+        const { ETag } = await this.location.client.send(this.command(state, partNumber, body, body.length));
+        return { etag: ETag!, size: body.length };
+      }),
+    );
+  }
+
+  /** Sends a part once, its body streamed as it arrives; `signal` cancels it (see StreamedAttempt). */
+  streamed(
+    state: UploadState,
+    partNumber: number,
+    body: Readable,
+    length: number,
+    signal: AbortSignal,
+  ): Promise<StoredPart> {
+    return this.slots.use(1, async () => {
+      signal.throwIfAborted();
+      const command = this.command(state, partNumber, body, length);
+      // The SDK cannot retry a stream (and warns on the console when it fails): the retries are
+      // `buffered`'s, from the buffer. Its retry middleware lives on the client's stack.
+      const resolve = command.resolveMiddleware.bind(command);
+      command.resolveMiddleware = (clientStack, config, options) => {
+        const stack = clientStack.clone();
+        stack.remove('retryMiddleware');
+        return resolve(stack, config, options);
+      };
+      const { ETag } = await this.location.client.send(command, { abortSignal: signal });
+      return { etag: ETag!, size: length };
+    });
+  }
+
+  private command(state: UploadState, partNumber: number, body: Buffer | Readable, length: number) {
+    return new UploadPartCommand({
+      Bucket: this.location.bucket,
+      Key: state.key,
+      UploadId: state.multipartUploadId,
+      PartNumber: partNumber,
+      Body: body,
+      ContentLength: length,
+    });
+  }
+}
