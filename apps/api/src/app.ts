@@ -5,16 +5,17 @@ import type { Kysely } from 'kysely';
 import { registerAssetRoutes } from './assets/routes.js';
 import type { ApiEnv } from './config/env.js';
 import type { AppContext } from './context.js';
+import { FileRecords } from './db/file-records.js';
 import type { Database } from './db/schema.js';
-import { FileRecords } from './files/file-records.js';
 import { registerFileRoutes } from './files/routes.js';
 import { registerUploadRoute } from './files/upload-route.js';
 import { createAuth } from './http/auth.js';
 import { installErrorHandling } from './http/errors.js';
 import type { Locations } from './locations.js';
 import { registerServerRoutes } from './server/routes.js';
+import { TUS_REQUEST_HEADERS, TUS_RESPONSE_HEADERS } from './tus/protocol.js';
 import { registerTusRoutes } from './tus/routes.js';
-import { TUS_REQUEST_HEADERS, TUS_RESPONSE_HEADERS, UploadServers } from './tus/upload-servers.js';
+import { UploadServers } from './tus/upload-servers.js';
 
 export interface AppOptions {
   env: ApiEnv;
@@ -49,19 +50,20 @@ export async function buildApp({ env, storage, db, adminToken }: AppOptions): Pr
   });
   await app.register(multipart, { limits: { fileSize: env.FILES_MAX_UPLOAD_SIZE + 1 } });
 
+  const records = new FileRecords(db);
+  const uploads = env.TUS_ENABLED ? new UploadServers({ env, storage, records, log: app.log }) : undefined;
   const context: AppContext = {
     env,
     storage,
-    records: new FileRecords(db),
+    records,
+    uploads,
     auth: createAuth(adminToken, env.ASSETS_PUBLIC),
   };
   registerServerRoutes(app, context);
   registerUploadRoute(app, context);
   registerFileRoutes(app, context);
   registerAssetRoutes(app, context);
-  if (env.TUS_ENABLED) {
-    const uploads = new UploadServers(context, app.log);
-    context.uploads = uploads;
+  if (uploads) {
     registerTusRoutes(app, context, uploads);
     const cleanup = setInterval(() => {
       uploads.cleanUp().catch((error) => app.log.warn({ err: error }, 'tus cleanup failed'));

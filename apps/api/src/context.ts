@@ -1,5 +1,5 @@
 import type { ApiEnv } from './config/env.js';
-import type { FileRecords } from './files/file-records.js';
+import type { FileRecords } from './db/file-records.js';
 import type { Auth } from './http/auth.js';
 import type { Locations } from './locations.js';
 import type { UploadServers } from './tus/upload-servers.js';
@@ -11,5 +11,5 @@ export interface AppContext {
   records: FileRecords;
   auth: Auth;
   /** Absent when TUS_ENABLED=false. */
-  uploads?: UploadServers;
+  uploads: UploadServers | undefined;
 }

@@ -1,20 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '@stowage/test-pg-server';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { bytes, client, type FileJson, sha256 } from './helpers/http.js';
 import { type RunningApi, startApi } from './helpers/in-process.js';
-import { postgresAvailable, startPostgres } from './helpers/postgres.js';
 
-describe.skipIf(!postgresAvailable)('metadata in PostgreSQL (DB_CLIENT=pg)', () => {
-  let postgres: Awaited<ReturnType<typeof startPostgres>>;
+const pgServer = inject('pgServer');
+
+describe.skipIf(!pgServer)('metadata in PostgreSQL (DB_CLIENT=pg)', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let api: RunningApi;
   let http: ReturnType<typeof client>;
   beforeAll(async () => {
-    postgres = await startPostgres();
-    api = await startApi({ DB_CLIENT: 'pg', DB_CONNECTION_STRING: postgres.connectionString });
+    database = await createTestDatabase(pgServer!, 'api');
+    api = await startApi({ DB_CLIENT: 'pg', DB_CONNECTION_STRING: database.connectionString });
     http = client(api.url, api.token);
   });
   afterAll(async () => {
     await api?.close();
-    await postgres?.stop();
+    await database?.drop();
   });
 
   it('keeps records there: upload, list, filter, update, delete', async () => {

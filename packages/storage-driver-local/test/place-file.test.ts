@@ -1,6 +1,6 @@
-import { rmdir, unlink, writeFile } from 'node:fs/promises';
+import { readFile, rmdir, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { placeFile } from '../src/place-file.js';
 import { tempFolder } from './temp-folders.js';
 
@@ -15,6 +15,7 @@ describe('placeFile', () => {
       const source = join(root, `source-${i}`);
       await writeFile(source, `${i}`);
       await Promise.all([placeFile(source, join(folder, 'file')), prunes(3)]);
+      expect(await readFile(join(folder, 'file'), 'utf8')).toBe(`${i}`);
       await unlink(join(folder, 'file'));
     }
   });

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { invalidQuery } from '../http/errors.js';
 import {
   type FileListQuery,
   type FilterableColumn,
   filterableColumns,
   type SortableColumn,
   sortableColumns,
-} from './file-records.js';
+} from '../db/file-records.js';
+import { invalidQuery } from '../http/errors.js';
 
 const MAX_LIMIT = 1000;
 

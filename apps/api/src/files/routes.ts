@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
-import type { FileRow } from '../db/schema.js';
 import { ApiError, invalidPayload, notFound } from '../http/errors.js';
 import { pickLocation } from '../locations.js';
-import { presentFile } from './file-records.js';
+import { findFile } from './find-file.js';
 import { parseListQuery } from './list-query.js';
 import { moveFile } from './move-file.js';
-import { cleanFilename, cleanMediaType, isUuid } from './names.js';
+import { cleanFilename, cleanMediaType } from './names.js';
+import { presentFile } from './present-file.js';
 import { removeFile } from './remove-file.js';
 
 const patchSchema = z.strictObject({
@@ -19,13 +19,6 @@ const patchSchema = z.strictObject({
 
 type IdParams = { Params: { id: string } };
 
-/** A file by id; anything that is not a known uuid is simply not found. */
-export async function findFile(context: AppContext, id: string): Promise<FileRow> {
-  const file = isUuid(id) ? await context.records.get(id.toLowerCase()) : undefined;
-  if (!file) throw notFound();
-  return file;
-}
-
 export function registerFileRoutes(app: FastifyInstance, context: AppContext): void {
   const admin = { preHandler: context.auth.requireAdmin };
 
@@ -35,7 +28,7 @@ export function registerFileRoutes(app: FastifyInstance, context: AppContext): v
   });
 
   app.get<IdParams>('/files/:id', admin, async (request) => ({
-    data: presentFile(await findFile(context, request.params.id)),
+    data: presentFile(await findFile(context.records, request.params.id)),
   }));
 
   app.patch<IdParams>('/files/:id', admin, async (request) => {
@@ -46,7 +39,7 @@ export function registerFileRoutes(app: FastifyInstance, context: AppContext): v
       );
     }
     const changes = parsed.data;
-    let file = await findFile(context, request.params.id);
+    let file = await findFile(context.records, request.params.id);
     const filenameDownload =
       changes.filename_download === undefined ? undefined : cleanFilename(changes.filename_download);
     if (changes.filename_download !== undefined && !filenameDownload)
@@ -72,7 +65,7 @@ export function registerFileRoutes(app: FastifyInstance, context: AppContext): v
   });
 
   app.delete<IdParams>('/files/:id', admin, async (request, reply) => {
-    const file = await findFile(context, request.params.id);
+    const file = await findFile(context.records, request.params.id);
     if (!(await removeFile(context, file, request.log))) throw notFound();
     return reply.code(204).send();
   });

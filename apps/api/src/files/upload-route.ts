@@ -6,8 +6,9 @@ import type { FileRow } from '../db/schema.js';
 import { ApiError, contentTooLarge, invalidPayload } from '../http/errors.js';
 import { pickLocation } from '../locations.js';
 import { ContentMeter } from './content-meter.js';
-import { presentFile } from './file-records.js';
 import { cleanFilename, cleanMediaType, diskFilename } from './names.js';
+import { readyFileRecord } from './new-file-record.js';
+import { presentFile } from './present-file.js';
 import { removeFile } from './remove-file.js';
 
 /** Fields that describe the files after them; `storage` carries on, the others apply to the next file only. */
@@ -90,23 +91,10 @@ async function storeFile(context: AppContext, part: MultipartFile, fields: Pendi
     await driver.delete(key);
     throw contentTooLarge(context.env.FILES_MAX_UPLOAD_SIZE);
   }
-  const now = new Date().toISOString();
-  const file: FileRow = {
-    id,
-    storage,
-    filename_disk: key,
-    filename_download: filenameDownload,
-    title: fields.title ?? filenameDownload,
-    type,
-    filesize: meter.bytesSeen,
-    checksum: meter.checksum(),
-    uploaded_on: now,
-    modified_on: now,
-    upload_status: 'ready',
-    upload_offset: null,
-    upload_length: null,
-    upload_token_hash: null,
-  };
+  const file = readyFileRecord(
+    { id, storage, filenameDisk: key, filenameDownload, title: fields.title, type },
+    { size: meter.bytesSeen, checksum: meter.checksum() },
+  );
   try {
     await context.records.insert(file);
   } catch (error) {

@@ -8,14 +8,19 @@ export interface Auth {
   /** preHandler for reads: open when ASSETS_PUBLIC, else the admin token. */
   requireRead(request: FastifyRequest, reply: FastifyReply): Promise<void>;
   isAdmin(request: FastifyRequest): boolean;
-  /** The hash stored with a resumable upload; the bearer must match it to resume or end it. */
-  bearerHash(request: FastifyRequest): string | undefined;
+  /** Whether the bearer token is the one whose hash a resumable upload keeps (only it may resume or end it). */
   bearerMatches(request: FastifyRequest, expectedHash: string): boolean;
 }
 
-export function bearerToken(authorization: string | null | undefined): string | undefined {
+function bearerToken(authorization: string | null | undefined): string | undefined {
   const match = authorization?.match(/^Bearer\s+(\S+)\s*$/i);
   return match?.[1];
+}
+
+/** The hash of the bearer token, as a resumable upload keeps it. */
+export function bearerTokenHash(authorization: string | null | undefined): string | null {
+  const token = bearerToken(authorization);
+  return token === undefined ? null : hashToken(token);
 }
 
 export function createAuth(adminToken: string, assetsPublic: boolean): Auth {
@@ -37,10 +42,6 @@ export function createAuth(adminToken: string, assetsPublic: boolean): Auth {
       if (!assetsPublic) await requireAdmin(request, reply);
     },
     isAdmin,
-    bearerHash: (request) => {
-      const token = bearerToken(request.headers.authorization);
-      return token === undefined ? undefined : hashToken(token);
-    },
     bearerMatches,
   };
 }

@@ -1,10 +1,11 @@
 import { Metadata } from '@tus/utils';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
-import { findFile } from '../files/routes.js';
+import { findFile } from '../files/find-file.js';
 import { ApiError } from '../http/errors.js';
 import { pickLocation } from '../locations.js';
-import { TUS_PATH, type UploadServers } from './upload-servers.js';
+import { TUS_PATH } from './protocol.js';
+import type { UploadServers } from './upload-servers.js';
 
 /**
  * TUS at /files/tus: the creation request goes to the server of the location its
@@ -58,7 +59,7 @@ async function uploadServer(
   context: AppContext,
   uploads: UploadServers,
 ) {
-  const file = await findFile(context, id);
+  const file = await findFile(context.records, id);
   const server = uploads.serverFor(file.storage);
   if (!file.upload_token_hash || !server) throw new ApiError(404, 'NOT_FOUND', 'Upload not found');
   if (!context.auth.bearerMatches(request, file.upload_token_hash)) {

@@ -2,41 +2,22 @@ import { hasResumableUploads } from '@stowage/storage';
 import { Server } from '@tus/server';
 import { type DataStore, EVENTS, type Upload } from '@tus/utils';
 import type { FastifyBaseLogger } from 'fastify';
-import type { AppContext } from '../context.js';
+import type { ApiEnv } from '../config/env.js';
+import type { FileRecords } from '../db/file-records.js';
 import type { FileRow } from '../db/schema.js';
 import { measureStored } from '../files/file-bytes.js';
 import { cleanFilename, cleanMediaType } from '../files/names.js';
-import { bearerToken } from '../http/auth.js';
-import { hashToken } from '../http/tokens.js';
+import { uploadingFileRecord } from '../files/new-file-record.js';
+import { bearerTokenHash } from '../http/auth.js';
+import type { Locations } from '../locations.js';
+import { TUS_PATH, TUS_REQUEST_HEADERS, TUS_RESPONSE_HEADERS } from './protocol.js';
 
-export const TUS_PATH = '/files/tus';
-
-/** Headers a browser's tus client must be allowed to send and to read. */
-export const TUS_REQUEST_HEADERS = [
-  'Authorization',
-  'Content-Type',
-  'Tus-Resumable',
-  'Upload-Concat',
-  'Upload-Defer-Length',
-  'Upload-Length',
-  'Upload-Metadata',
-  'Upload-Offset',
-  'X-HTTP-Method-Override',
-  'X-Requested-With',
-];
-export const TUS_RESPONSE_HEADERS = [
-  'Location',
-  'Upload-Offset',
-  'Upload-Length',
-  'Upload-Expires',
-  'Upload-Metadata',
-  'Upload-Defer-Length',
-  'Upload-Concat',
-  'Tus-Resumable',
-  'Tus-Version',
-  'Tus-Extension',
-  'Tus-Max-Size',
-];
+export interface UploadServersOptions {
+  env: ApiEnv;
+  storage: Locations;
+  records: FileRecords;
+  log: FastifyBaseLogger;
+}
 
 /**
  * One tus server per location whose driver takes resumable uploads, each on its
@@ -45,13 +26,18 @@ export const TUS_RESPONSE_HEADERS = [
  */
 export class UploadServers {
   private readonly servers = new Map<string, Server>();
+  private readonly env: ApiEnv;
+  private readonly storage: Locations;
+  private readonly records: FileRecords;
+  private readonly log: FastifyBaseLogger;
 
-  constructor(
-    private readonly context: AppContext,
-    private readonly log: FastifyBaseLogger,
-  ) {
-    for (const name of context.storage.locationNames) {
-      const driver = context.storage.location(name);
+  constructor({ env, storage, records, log }: UploadServersOptions) {
+    this.env = env;
+    this.storage = storage;
+    this.records = records;
+    this.log = log;
+    for (const name of storage.locationNames) {
+      const driver = storage.location(name);
       if (hasResumableUploads(driver)) {
         this.servers.set(name, this.createServer(name, driver.createResumableUploadStore() as DataStore));
       }
@@ -80,9 +66,9 @@ export class UploadServers {
           .catch((error) => this.log.warn({ err: error, location: name }, 'tus cleanup failed'));
       }
     }
-    const before = new Date(Date.now() - this.context.env.TUS_UPLOAD_EXPIRATION).toISOString();
-    for (const file of await this.context.records.staleUploads(before)) {
-      if (await this.context.records.delete(file.id)) {
+    const before = new Date(Date.now() - this.env.TUS_UPLOAD_EXPIRATION).toISOString();
+    for (const file of await this.records.staleUploads(before)) {
+      if (await this.records.delete(file.id)) {
         await this.discard(file).catch((error) =>
           this.log.warn({ err: error, id: file.id }, 'stale upload left behind'),
         );
@@ -91,7 +77,7 @@ export class UploadServers {
   }
 
   private createServer(location: string, datastore: DataStore): Server {
-    const { env, records } = this.context;
+    const { env, records } = this;
     const publicUrl = env.PUBLIC_URL;
     const server = new Server({
       path: TUS_PATH,
@@ -105,8 +91,9 @@ export class UploadServers {
       disableTerminationForFinishedUploads: true,
       postReceiveInterval: 1000,
       onUploadCreate: async (req, upload) => {
-        const token = bearerToken(req.headers.get('authorization'));
-        await records.insert(newUploadRecord(location, upload, token ? hashToken(token) : null));
+        await records.insert(
+          newUploadRecord(location, upload, bearerTokenHash(req.headers.get('authorization'))),
+        );
         return {};
       },
       onUploadFinish: async (_req, upload) => {
@@ -129,8 +116,8 @@ export class UploadServers {
 
   /** The checksum is computed by reading the finished file back once: hash state cannot survive a restart mid-upload. */
   private async complete(location: string, upload: Upload): Promise<void> {
-    const measured = await measureStored(this.context.storage.location(location), upload.id);
-    await this.context.records.update(upload.id, {
+    const measured = await measureStored(this.storage.location(location), upload.id);
+    await this.records.update(upload.id, {
       filesize: measured.size,
       checksum: measured.checksum,
       upload_status: 'ready',
@@ -143,23 +130,17 @@ export class UploadServers {
 
 function newUploadRecord(location: string, upload: Upload, tokenHash: string | null): FileRow {
   const metadata = upload.metadata ?? {};
-  const now = new Date().toISOString();
   const filename = cleanFilename(metadata.filename ?? undefined) ?? upload.id;
-  return {
-    id: upload.id,
-    storage: location,
-    // The store keeps the finished upload under its id: no extension for resumable uploads.
-    filename_disk: upload.id,
-    filename_download: filename,
-    title: metadata.title ?? filename,
-    type: cleanMediaType(metadata.filetype ?? metadata.type) ?? 'application/octet-stream',
-    filesize: null,
-    checksum: null,
-    uploaded_on: now,
-    modified_on: now,
-    upload_status: 'uploading',
-    upload_offset: 0,
-    upload_length: upload.size ?? null,
-    upload_token_hash: tokenHash,
-  };
+  return uploadingFileRecord(
+    {
+      id: upload.id,
+      storage: location,
+      // The store keeps the finished upload under its id: no extension for resumable uploads.
+      filenameDisk: upload.id,
+      filenameDownload: filename,
+      title: metadata.title,
+      type: cleanMediaType(metadata.filetype ?? metadata.type) ?? 'application/octet-stream',
+    },
+    { length: upload.size, tokenHash },
+  );
 }

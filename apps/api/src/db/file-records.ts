@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database, FileRow, FileRowUpdate, NewFileRow } from '../db/schema.js';
+import type { Database, FileRow, FileRowUpdate, NewFileRow } from './schema.js';
 
 export interface FileListQuery {
   limit: number;
@@ -66,9 +66,4 @@ export class FileRecords {
       .where('modified_on', '<', before)
       .execute();
   }
-}
-
-/** The record as the API shows it: the upload's token hash never leaves the server. */
-export function presentFile({ upload_token_hash: _, ...file }: FileRow) {
-  return file;
 }
