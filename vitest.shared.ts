@@ -32,3 +32,6 @@ export const s3ServerSetup = join(root, 'packages/test-s3-server/src/global-setu
 
 /** Vitest globalSetup that starts (or reuses) the PostgreSQL test server; tests `inject('pgServer')`. */
 export const pgServerSetup = join(root, 'packages/test-pg-server/src/global-setup.ts');
+
+/** Vitest globalSetup that starts (or reuses) the Redis test server; tests `inject('redisServer')`. */
+export const redisServerSetup = join(root, 'packages/test-redis-server/src/global-setup.ts');
