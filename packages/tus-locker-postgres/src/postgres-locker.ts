@@ -24,8 +24,6 @@ export class PostgresLocker implements Locker {
   #listener: Promise<pg.Client> | undefined;
   #listenerClient: pg.Client | undefined;
   #relisten: NodeJS.Timeout | undefined;
-  #closed = false;
-  #closing: Promise<void> | undefined;
 
   constructor(options: PostgresLockerOptions) {
     this.#options = resolvePostgresOptions(options);
@@ -42,13 +40,13 @@ export class PostgresLocker implements Locker {
           const listener = await this.#listen();
           await listener.query('SELECT pg_notify($1, $2)', [this.#options.channel, key]);
         },
+        close: (abandoned) => this.#close(abandoned),
       },
       options,
     );
   }
 
   newLock(id: string): Lock {
-    if (this.#closed) throw new Error('The PostgreSQL locker is closed');
     return this.#locks.newLock(id);
   }
 
@@ -57,14 +55,12 @@ export class PostgresLocker implements Locker {
    * unlock() then has nothing to do. Closing again waits for the first close.
    */
   close(): Promise<void> {
-    this.#closing ??= this.#close();
-    return this.#closing;
+    return this.#locks.close();
   }
 
-  async #close(): Promise<void> {
-    this.#closed = true;
+  async #close(abandoned: Lease[]): Promise<void> {
     clearTimeout(this.#relisten);
-    for (const lease of this.#locks.abandonAll()) {
+    for (const lease of abandoned) {
       lease.client.off('error', lease.onConnectionLost);
       lease.client.release(true);
     }
@@ -153,7 +149,7 @@ export class PostgresLocker implements Locker {
 
   /** The connection that LISTENs for release requests (and sends them), opened once. */
   #listen(): Promise<pg.Client> {
-    if (this.#closed) return Promise.reject(new Error('The PostgreSQL locker is closed'));
+    if (this.#locks.closed) return Promise.reject(new Error('The PostgreSQL locker is closed'));
     this.#listener ??= this.#openListener();
     return this.#listener;
   }
@@ -184,7 +180,7 @@ export class PostgresLocker implements Locker {
     if (client !== this.#listenerClient) return; // an earlier listener's last events
     this.#listenerClient = undefined;
     client.end().catch(() => {});
-    if (this.#closed) return;
+    if (this.#locks.closed) return;
     this.#listener = undefined;
     if (this.#locks.held > 0 && !this.#relisten) {
       this.#relisten = setTimeout(() => {

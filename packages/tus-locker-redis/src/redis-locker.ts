@@ -26,7 +26,6 @@ export class RedisLocker implements Locker {
   readonly #redis: Redis;
   readonly #ownsClient: boolean;
   #subscriber: Promise<Redis> | undefined;
-  #closing: Promise<void> | undefined;
 
   constructor(options: RedisLockerOptions) {
     this.#options = resolveRedisOptions(options);
@@ -42,13 +41,13 @@ export class RedisLocker implements Locker {
         requestRelease: async (key) => {
           await this.#redis.publish(channel, key);
         },
+        close: (abandoned) => this.#close(abandoned),
       },
       options,
     );
   }
 
   newLock(id: string): Lock {
-    if (this.#closing) throw new Error('The Redis locker is closed');
     return this.#locks.newLock(id);
   }
 
@@ -57,13 +56,11 @@ export class RedisLocker implements Locker {
    * the connections this locker opened. Closing again waits for the first close.
    */
   close(): Promise<void> {
-    this.#closing ??= this.#close();
-    return this.#closing;
+    return this.#locks.close();
   }
 
-  async #close(): Promise<void> {
-    const leases = this.#locks.abandonAll();
-    await Promise.all(leases.map((lease) => this.#release(lease).catch(() => {})));
+  async #close(abandoned: Lease[]): Promise<void> {
+    await Promise.all(abandoned.map((lease) => this.#release(lease).catch(() => {})));
     const subscriber = await this.#subscriber?.catch(() => undefined);
     subscriber?.disconnect();
     if (this.#ownsClient) await this.#redis.quit().catch(() => this.#redis.disconnect());
@@ -129,6 +126,7 @@ export class RedisLocker implements Locker {
   /** The subscription to release requests, on a connection of its own (a subscribed connection runs nothing else). */
   #subscribe(): Promise<Redis> {
     if (this.#subscriber) return this.#subscriber;
+    if (this.#locks.closed) return Promise.reject(new Error('The Redis locker is closed'));
     const subscriber = this.#redis.duplicate();
     subscriber.on('message', (channel: string, key: string) => {
       if (channel === this.#options.channel) this.#locks.releaseRequested(key);

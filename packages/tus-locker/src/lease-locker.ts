@@ -24,6 +24,11 @@ export interface LeaseBackend<Lease> {
   release(lease: Lease): Promise<void>;
   /** Asks whichever instance holds `key` to end the holder's request (LeaseLocker.releaseRequested there). */
   requestRelease(key: string): Promise<void>;
+  /**
+   * Gives up the locks still held (`abandoned`: their unlock() will have nothing to do)
+   * and closes what the backend opened.
+   */
+  close(abandoned: Lease[]): Promise<void>;
 }
 
 interface Holder<Lease> {
@@ -42,6 +47,7 @@ interface Holder<Lease> {
 export class LeaseLocker<Lease> implements Locker {
   readonly options: ResolvedLockerOptions;
   readonly #holders = new Map<string, Holder<Lease>>();
+  #closing: Promise<void> | undefined;
 
   constructor(
     private readonly backend: LeaseBackend<Lease>,
@@ -51,6 +57,7 @@ export class LeaseLocker<Lease> implements Locker {
   }
 
   newLock(id: string): Lock {
+    if (this.#closing) throw new Error('The locker is closed');
     let holder: Holder<Lease> | undefined;
     let acquiring = false;
     return {
@@ -96,16 +103,17 @@ export class LeaseLocker<Lease> implements Locker {
   }
 
   /**
-   * Forgets every lock held here, for a closing backend to give up their leases at once;
-   * their unlock() then has nothing to do.
+   * Closes the backend, handing it the locks still held to give up at once; their
+   * unlock() then has nothing to do. Closing again waits for the first close.
    */
-  abandonAll(): Lease[] {
-    const leases = [...this.#holders.values()].map((holder) => {
-      holder.lost = true;
-      return holder.lease;
-    });
-    this.#holders.clear();
-    return leases;
+  close(): Promise<void> {
+    this.#closing ??= this.backend.close(this.#abandonAll());
+    return this.#closing;
+  }
+
+  /** Whether close() was called: backends open nothing more. */
+  get closed(): boolean {
+    return this.#closing !== undefined;
   }
 
   /** How many locks this instance holds. */
@@ -140,6 +148,15 @@ export class LeaseLocker<Lease> implements Locker {
     const holder: Holder<Lease> = { id, key, lease, cancelReq, lost: false };
     this.#holders.set(key, holder);
     return holder;
+  }
+
+  #abandonAll(): Lease[] {
+    const leases = [...this.#holders.values()].map((holder) => {
+      holder.lost = true;
+      return holder.lease;
+    });
+    this.#holders.clear();
+    return leases;
   }
 
   async #release(holder: Holder<Lease>): Promise<void> {

@@ -26,6 +26,7 @@ function fakeStore() {
   const faults = { release: false, requestRelease: false };
   const acquired: Lease[] = [];
   const released: Lease[] = [];
+  const closed: Lease[][] = [];
 
   function createLocker(options?: LockerOptions): LeaseLocker<Lease> {
     const backend: LeaseBackend<Lease> = {
@@ -46,12 +47,15 @@ function fakeStore() {
         if (faults.requestRelease) throw new Error('store unreachable');
         for (const locker of lockers) locker.releaseRequested(key);
       },
+      close: async (abandoned) => {
+        closed.push(abandoned);
+      },
     };
     const locker = new LeaseLocker(backend, { retryDelay: { initial: 1, max: 5 }, ...options });
     lockers.add(locker);
     return locker;
   }
-  return { owners, faults, acquired, released, createLocker };
+  return { owners, faults, acquired, released, closed, createLocker };
 }
 
 describeLockerConformance('lease locker on a fake store', async () => {
@@ -161,15 +165,17 @@ describe('LeaseLocker', () => {
     await holder.unlock();
   });
 
-  it('forgets every held lock on abandonAll, whose unlocks then have nothing to do', async () => {
+  it('hands the backend the locks still held on close, whose unlocks then have nothing to do', async () => {
     const store = fakeStore();
     const locker = store.createLocker();
     const locks = ['a', 'b'].map((id) => locker.newLock(id));
     await Promise.all(locks.map((lock) => acquire(lock)));
-    const abandoned = locker.abandonAll().map((lease) => lease.key);
-    expect(abandoned.sort()).toEqual(['a', 'b']);
+    await Promise.all([locker.close(), locker.close()]);
+    expect(store.closed).toHaveLength(1);
+    expect(store.closed[0]?.map((lease) => lease.key).sort()).toEqual(['a', 'b']);
     expect(locker.held).toBe(0);
     await Promise.all(locks.map((lock) => lock.unlock()));
     expect(store.released).toEqual([]);
+    expect(() => locker.newLock('a')).toThrow(/closed/);
   });
 });
