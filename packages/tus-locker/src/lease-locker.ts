@@ -47,6 +47,7 @@ interface Holder<Lease> {
 export class LeaseLocker<Lease> implements Locker {
   readonly options: ResolvedLockerOptions;
   readonly #holders = new Map<string, Holder<Lease>>();
+  #closed = false;
   #closing: Promise<void> | undefined;
 
   constructor(
@@ -57,7 +58,7 @@ export class LeaseLocker<Lease> implements Locker {
   }
 
   newLock(id: string): Lock {
-    if (this.#closing) throw new Error('The locker is closed');
+    if (this.#closed) throw new Error('The locker is closed');
     let holder: Holder<Lease> | undefined;
     let acquiring = false;
     return {
@@ -107,13 +108,16 @@ export class LeaseLocker<Lease> implements Locker {
    * unlock() then has nothing to do. Closing again waits for the first close.
    */
   close(): Promise<void> {
-    this.#closing ??= this.backend.close(this.#abandonAll());
+    if (!this.#closing) {
+      this.#closed = true; // before the backend starts closing, which may look
+      this.#closing = this.backend.close(this.#abandonAll());
+    }
     return this.#closing;
   }
 
   /** Whether close() was called: backends open nothing more. */
   get closed(): boolean {
-    return this.#closing !== undefined;
+    return this.#closed;
   }
 
   /** How many locks this instance holds. */
@@ -145,6 +149,11 @@ export class LeaseLocker<Lease> implements Locker {
         return lease;
       },
     });
+    if (this.#closed) {
+      // Acquired while closing: close() has handed the backend the locks it knew of.
+      await this.backend.release(lease).catch(() => {});
+      throw new Error('The locker is closed');
+    }
     const holder: Holder<Lease> = { id, key, lease, cancelReq, lost: false };
     this.#holders.set(key, holder);
     return holder;

@@ -178,4 +178,16 @@ describe('LeaseLocker', () => {
     expect(store.released).toEqual([]);
     expect(() => locker.newLock('a')).toThrow(/closed/);
   });
+  it('gives up a lock acquired while closing, and fails that acquire', async () => {
+    const store = fakeStore();
+    const [a, b] = [store.createLocker(), store.createLocker()];
+    const holder = a.newLock('late');
+    await acquire(holder);
+    const waiting = b.newLock('late').lock(AbortSignal.timeout(2000), () => {});
+    const closing = b.close();
+    await holder.unlock();
+    await expect(waiting).rejects.toThrow(/closed/);
+    await closing;
+    expect(store.owners.has('late')).toBe(false);
+  });
 });
