@@ -1,7 +1,7 @@
-import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readdir, rename, truncate, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Readable } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   assertValidKey,
@@ -11,6 +11,18 @@ import {
   StorageError,
 } from '@stowage/storage';
 import type { LocalDriver } from '@stowage/storage-driver-local';
+import {
+  BodyChecksum,
+  type Concatenation,
+  type ConcatRole,
+  ContentDigest,
+  type ContentDigests,
+  currentWriteRequest,
+  EXTENSION_ERRORS,
+  isEmptyBody,
+  markFinal,
+  type PartialUpload,
+} from '@stowage/tus-extensions';
 import { DataStore, ERRORS, Upload } from '@tus/utils';
 import {
   errnoOf,
@@ -37,19 +49,25 @@ interface Folders {
   uploads: string;
 }
 
+/** SHA-256 of no bytes. */
+const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+
 /**
  * A @tus/server DataStore over a local location. An upload's bytes collect in
- * `.stowage/tus/<id>.part`, flushed to disk before each PATCH is acknowledged, so the
- * offset after a crash is what the disk holds. Once complete, the file is renamed to
- * the key (the upload id): readers never see a partial file there. The record
- * (`<id>.json`) stays, so the finished upload still answers HEAD and termination.
+ * `.stowage/tus/<id>.part`; its record (`<id>.json`, replaced atomically) says how many
+ * of them were acknowledged, with the SHA-256 state after them: the bytes are flushed,
+ * then the record, before a request is answered, so after a crash the offset is what
+ * was acknowledged and a checksum mismatch (460) leaves it where it was. Once complete,
+ * the file is renamed to the key (the upload id): readers never see a partial file
+ * there. The record stays, so the finished upload still answers HEAD and termination;
+ * partial uploads (concatenation) stay in the folder until they are joined.
  *
  * Upload ids are keys at the root, without folders: @tus/server's URLs cannot carry a
  * "/" in an id anyway, and a file directly in the root cannot be led outside it by a
  * symbolic link. Uploads are locked by @tus/server's locker, within one process only:
  * two processes must not serve the same uploads.
  */
-export class LocalTusStore extends DataStore {
+export class LocalTusStore extends DataStore implements ContentDigests, Concatenation {
   readonly #driver: LocalDriver;
   readonly #expiration: number;
   #folders: Promise<Folders> | undefined;
@@ -63,6 +81,8 @@ export class LocalTusStore extends DataStore {
       'creation-with-upload',
       'creation-defer-length',
       'termination',
+      'checksum',
+      'concatenation',
       ...(expiration > 0 ? ['expiration'] : []),
     ];
   }
@@ -73,16 +93,20 @@ export class LocalTusStore extends DataStore {
     if (key.includes('/'))
       throw new InvalidKeyError(key, 'resumable uploads land at the root: no "/" in an upload id');
     const files = await this.#filesOf(key);
+    const partial = currentWriteRequest().concat === 'partial';
     try {
+      // The bytes' file first: a crash before the record leaves a file that expiry never sees,
+      // but one after it a record whose offset says 0 whatever the file holds.
+      await writeFile(files.part, '', { flush: true });
       await writeRecord(files, {
         id: key,
         size: upload.size,
         metadata: upload.metadata,
         creation_date: upload.creation_date ?? new Date().toISOString(),
+        offset: 0,
+        ...(partial && { concat: { kind: 'partial' as const } }),
       });
-      // After the record: a crash in between leaves a record without bytes, which expires.
-      await writeFile(files.part, '', { flush: true });
-      if (upload.size === 0) await this.#complete(files, key, 0);
+      if (upload.size === 0) await this.#complete(files, await this.#recordOf(files), EMPTY_SHA256);
     } catch (error) {
       throw failure(error, key);
     }
@@ -92,21 +116,60 @@ export class LocalTusStore extends DataStore {
 
   override async write(readable: Readable, id: string, offset: number): Promise<number> {
     const files = await this.#filesOf(this.#knownKey(id));
+    const record = await this.#recordOf(files);
+    if (record.concat?.kind === 'final') throw EXTENSION_ERRORS.PATCH_ON_FINAL;
+    const acknowledged = await this.#acknowledged(files, record);
+    if (acknowledged === undefined) {
+      // Finished: an empty request at its end is answered with the offset, as tusd does.
+      if (offset === record.size && (await isEmptyBody(readable))) return offset;
+      throw ERRORS.INVALID_OFFSET;
+    }
+    if (offset !== acknowledged) throw ERRORS.INVALID_OFFSET;
+    const { checksum: expected } = currentWriteRequest();
+    const checksum = expected && new BodyChecksum(expected);
+    const digest =
+      record.digest !== undefined
+        ? await ContentDigest.start(record.digest)
+        : acknowledged === 0
+          ? await ContentDigest.start()
+          : undefined;
+    let seen = 0;
+    const observe = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        checksum?.update(chunk);
+        digest?.update(chunk);
+        seen += chunk.length;
+        done(null, chunk);
+      },
+    });
     const part = createWriteStream(files.part, { flags: 'r+', start: offset, flush: true });
+    let streamError: unknown;
     try {
-      await pipeline(readable, part);
+      await pipeline(readable, observe, part);
     } catch (error) {
       // The request's own failures (aborted, too large) keep their tus status; what was written stays.
-      if (readable.errored) throw readable.errored;
-      throw failure(error, id);
+      if (!readable.errored) throw failure(error, id);
+      streamError = readable.errored;
+    }
+    if (checksum !== undefined) {
+      if (streamError !== undefined) throw streamError;
+      if (!checksum.matches()) throw EXTENSION_ERRORS.CHECKSUM_MISMATCH;
     }
     const newOffset = offset + part.bytesWritten;
     try {
-      const record = await readRecord(files.record);
-      if (record?.size === newOffset) await this.#complete(files, id, newOffset);
+      const committed: UploadRecord = {
+        ...record,
+        offset: newOffset,
+        // Bytes that were hashed but never reached the disk would make the state wrong.
+        digest: seen === part.bytesWritten ? digest?.save() : undefined,
+      };
+      await writeRecord(files, committed);
+      if (record.size === newOffset)
+        await this.#complete(files, committed, committed.digest && digest?.hex());
     } catch (error) {
       throw failure(error, id);
     }
+    if (streamError !== undefined) throw streamError;
     return newOffset;
   }
 
@@ -114,13 +177,17 @@ export class LocalTusStore extends DataStore {
     const files = await this.#filesOf(this.#knownKey(id));
     try {
       const record = await this.#recordOf(files);
-      const offset = await sizeOf(files.part);
-      if (offset !== undefined) {
-        // All bytes but not renamed yet: the process died in between, or the rename failed.
-        if (offset === record.size) await this.#complete(files, id, offset);
-        return uploadOf(record, offset);
+      const acknowledged = await this.#acknowledged(files, record);
+      if (acknowledged !== undefined) {
+        // Every byte acknowledged but not completed: the process died in between, or the rename failed.
+        if (acknowledged === record.size) {
+          await this.#complete(files, record, await finalDigestOf(record));
+          return uploadOf(record, acknowledged);
+        }
+        return uploadOf(record, acknowledged);
       }
-      if (await this.#isFinished(id, record.size)) return uploadOf(record, record.size!);
+      if (record.completed || (await this.#isFinished(id, record.size)))
+        return uploadOf(record, record.size!);
     } catch (error) {
       throw failure(error, id);
     }
@@ -130,7 +197,9 @@ export class LocalTusStore extends DataStore {
   override async declareUploadLength(id: string, length: number): Promise<void> {
     const files = await this.#filesOf(this.#knownKey(id));
     try {
-      await writeRecord(files, { ...(await this.#recordOf(files)), size: length });
+      const record = { ...(await this.#recordOf(files)), size: length };
+      await writeRecord(files, record);
+      if (record.offset === length) await this.#complete(files, record, await finalDigestOf(record));
     } catch (error) {
       throw failure(error, id);
     }
@@ -141,7 +210,11 @@ export class LocalTusStore extends DataStore {
     const files = await this.#filesOf(this.#knownKey(id));
     try {
       const record = await this.#recordOf(files);
-      if (!(await removeIfPresent(files.part)) && (await this.#isFinished(id, record.size))) {
+      if (
+        !(await removeIfPresent(files.part)) &&
+        record.concat?.kind !== 'partial' &&
+        (await this.#isFinished(id, record.size))
+      ) {
         await this.#driver.delete(id);
       }
       await removeIfPresent(files.record);
@@ -152,9 +225,9 @@ export class LocalTusStore extends DataStore {
   }
 
   /**
-   * Removes the unfinished uploads past their expiration; counts them. The records of
-   * finished uploads past it go too (the server answers 410 for them by then), never
-   * their files.
+   * Removes the unfinished uploads past their expiration (partial uploads never joined
+   * among them); counts them. The records of finished uploads past it go too (the server
+   * answers 410 for them by then), never their files.
    */
   override async deleteExpired(): Promise<number> {
     if (this.#expiration <= 0) return 0;
@@ -176,8 +249,79 @@ export class LocalTusStore extends DataStore {
     return this.#expiration;
   }
 
+  async contentDigest(id: string): Promise<string | undefined> {
+    const record = await this.#recordOf(await this.#filesOf(this.#knownKey(id)));
+    return record.completed ? record.sha256 : undefined;
+  }
+
+  async describeConcat(id: string): Promise<ConcatRole> {
+    const files = await this.#filesOf(this.#knownKey(id));
+    const record = await this.#recordOf(files);
+    if (record.concat?.kind === 'final') return { kind: 'final', partials: record.concat.partials };
+    if (record.concat?.kind === 'partial')
+      return { kind: 'partial', finished: record.completed === true, size: record.size };
+    return { kind: 'none' };
+  }
+
+  /** Copies the partials' bytes in order into the final upload (hashing them on the way), then removes them. */
+  async concatenate(upload: Upload, partials: PartialUpload[]): Promise<Upload> {
+    const key = assertValidKey(upload.id);
+    const files = await this.#filesOf(key);
+    const sources = await Promise.all(partials.map(async ({ id }) => this.#filesOf(this.#knownKey(id))));
+    const size = partials.reduce((total, partial) => total + partial.size, 0);
+    const record: UploadRecord = {
+      id: key,
+      size,
+      metadata: upload.metadata,
+      creation_date: new Date().toISOString(),
+      offset: 0,
+      concat: { kind: 'final', partials: partials.map(({ id }) => id) },
+    };
+    try {
+      await writeFile(files.part, '', { flush: true });
+      await writeRecord(files, record);
+      const digest = await ContentDigest.start();
+      const target = createWriteStream(files.part, { flags: 'r+', flush: true });
+      await pipeline(async function* () {
+        for (const source of sources) {
+          for await (const chunk of createReadStream(source.part)) {
+            digest.update(chunk as Buffer);
+            yield chunk;
+          }
+        }
+      }, target);
+      if (target.bytesWritten !== size) throw new Error(`joined ${target.bytesWritten} of ${size} bytes`);
+      const joined = { ...record, offset: size, digest: digest.save() };
+      await writeRecord(files, joined);
+      await this.#complete(files, joined, digest.hex());
+    } catch (error) {
+      await removeIfPresent(files.part).catch(() => {});
+      await removeIfPresent(files.record).catch(() => {});
+      throw failure(error, key);
+    }
+    await Promise.all(partials.map(({ id }) => this.remove(id).catch(() => {})));
+    upload.size = size;
+    upload.offset = size;
+    upload.creation_date = record.creation_date;
+    upload.storage = storageOf(key);
+    return upload;
+  }
+
   #expiresAt(record: UploadRecord): number {
     return new Date(record.creation_date).getTime() + this.#expiration;
+  }
+
+  /**
+   * The acknowledged offset of an unfinished upload, or undefined when its bytes are no
+   * longer in the folder (finished). A record from before offsets were kept counts what
+   * the file holds.
+   */
+  async #acknowledged(files: UploadFiles, record: UploadRecord): Promise<number | undefined> {
+    if (record.completed && record.concat?.kind !== 'partial') return undefined;
+    const onDisk = await sizeOf(files.part);
+    if (onDisk === undefined) return undefined;
+    if (record.completed) return undefined;
+    return record.offset ?? onDisk;
   }
 
   /** Ids come from request URLs: one that cannot be an upload's names no upload. */
@@ -198,15 +342,29 @@ export class LocalTusStore extends DataStore {
     return record;
   }
 
-  /** Renames the complete bytes to the key; a concurrent completion (HEAD repairing one) may have done it already. */
-  async #complete(files: UploadFiles, key: string, size: number): Promise<void> {
+  /**
+   * Renames the complete bytes to the key (a partial upload's stay in the folder) and
+   * records it; a concurrent completion (HEAD repairing one) may have done it already.
+   */
+  async #complete(files: UploadFiles, record: UploadRecord, sha256: string | undefined): Promise<void> {
     const { root } = await this.#ready();
-    try {
-      await rename(files.part, join(root, key));
-    } catch (error) {
-      if (errnoOf(error) === 'ENOENT' && (await this.#isFinished(key, size))) return;
-      throw error;
+    const completed: UploadRecord = {
+      ...record,
+      completed: true,
+      ...(sha256 !== undefined && { sha256 }),
+    };
+    if (record.concat?.kind === 'partial') {
+      await writeRecord(files, completed);
+      return;
     }
+    try {
+      // Bytes past the length can only come from a request that was never acknowledged.
+      await truncate(files.part, record.size);
+      await rename(files.part, join(root, record.id));
+    } catch (error) {
+      if (errnoOf(error) !== 'ENOENT' || !(await this.#isFinished(record.id, record.size))) throw error;
+    }
+    await writeRecord(files, completed);
   }
 
   /** No bytes left in the folder: the upload finished if a file of its size sits at its key. */
@@ -240,7 +398,14 @@ function storageOf(key: string): Upload['storage'] {
 }
 
 function uploadOf(record: UploadRecord, offset: number): Upload {
-  return new Upload({ ...record, offset, storage: storageOf(record.id) });
+  const { id, size, metadata, creation_date } = record;
+  const upload = new Upload({ id, size, metadata, creation_date, offset, storage: storageOf(id) });
+  return record.concat?.kind === 'final' ? markFinal(upload) : upload;
+}
+
+async function finalDigestOf(record: UploadRecord): Promise<string | undefined> {
+  if (record.digest !== undefined) return (await ContentDigest.start(record.digest)).hex();
+  return record.offset === 0 ? EMPTY_SHA256 : undefined;
 }
 
 /** tus errors keep their status; file system failures become storage errors that name the upload, not local paths. */

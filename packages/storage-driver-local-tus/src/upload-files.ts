@@ -8,6 +8,15 @@ export interface UploadRecord {
   size?: number;
   metadata?: Record<string, string | null>;
   creation_date: string;
+  /** Bytes acknowledged; absent in records from before it was kept (the file's length counts then). */
+  offset?: number;
+  /** The SHA-256 state after the acknowledged bytes (ContentDigest.save()), absent when a byte went unseen. */
+  digest?: string;
+  /** Every byte stored where it belongs (a partial upload's stay in the folder). */
+  completed?: boolean;
+  /** SHA-256 (hex) of the finished upload, when the store saw every byte. */
+  sha256?: string;
+  concat?: { kind: 'partial' } | { kind: 'final'; partials: string[] };
 }
 
 /** The two files of an upload in the store's folder. */

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { stat, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -42,12 +42,12 @@ async function startServerProcess(root: string) {
 }
 
 /** Sends the head of a PATCH body and never the rest, as a client whose server dies mid-request. */
-function startEndlessPatch(url: string, head: Buffer, declaredLength: number) {
+function startEndlessPatch(url: string, offset: number, head: Buffer, declaredLength: number) {
   const patch = request(url, {
     method: 'PATCH',
     headers: {
       'Tus-Resumable': '1.0.0',
-      'Upload-Offset': '0',
+      'Upload-Offset': String(offset),
       'Content-Type': 'application/offset+octet-stream',
       'Content-Length': String(declaredLength),
     },
@@ -65,7 +65,7 @@ async function waitForSize(path: string, size: number) {
 }
 
 describe('LocalTusDriver after a crash', () => {
-  it('resumes a PATCH killed midway (SIGKILL) at the length the disk holds', async () => {
+  it('resumes a PATCH killed midway (SIGKILL) at the offset last acknowledged, never past it', async () => {
     const root = await tempRoot();
     const data = randomBuffer(4 * MiB, 'crash');
     const server = await startServerProcess(root);
@@ -73,8 +73,15 @@ describe('LocalTusDriver after a crash', () => {
     try {
       const creation = await tusRequest(server.endpoint, 'POST', { 'Upload-Length': String(data.length) });
       key = keyOf(creation.headers.get('location')!);
-      startEndlessPatch(`${server.endpoint}/${key}`, data.subarray(0, MiB), data.length);
-      await waitForSize(join(root, '.stowage', 'tus', `${key}.part`), MiB);
+      const first = await tusRequest(
+        `${server.endpoint}/${key}`,
+        'PATCH',
+        { 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' },
+        data.subarray(0, MiB),
+      );
+      expect(first.status).toBe(204);
+      startEndlessPatch(`${server.endpoint}/${key}`, MiB, data.subarray(MiB, 2 * MiB), data.length - MiB);
+      await waitForSize(join(root, '.stowage', 'tus', `${key}.part`), 2 * MiB);
     } finally {
       server.child.kill('SIGKILL');
       await server.exited;
@@ -83,22 +90,25 @@ describe('LocalTusDriver after a crash', () => {
     const driver = new LocalTusDriver({ root });
     const restarted = await startTusServer(driver.createResumableUploadStore());
     const url = `${restarted.endpoint}/${key}`;
-    const onDisk = (await stat(join(root, '.stowage', 'tus', `${key}.part`))).size;
-    expect(onDisk).toBe(MiB);
-    expect((await tusRequest(url, 'HEAD')).headers.get('upload-offset')).toBe(String(onDisk));
+    // The disk holds the bytes of the killed request, but only the acknowledged ones count.
+    expect((await stat(join(root, '.stowage', 'tus', `${key}.part`))).size).toBe(2 * MiB);
+    expect((await tusRequest(url, 'HEAD')).headers.get('upload-offset')).toBe(String(MiB));
     expect(await driver.exists(key)).toBe(false);
 
     await uploadWithClient(data, { uploadUrl: url, chunkSize: MiB });
     expect(await sha256OfStream(await driver.read(key))).toBe(sha256(data));
   });
 
-  it('finishes an upload whose bytes were all written but not yet renamed to the key', async () => {
+  it('finishes an upload whose bytes were all acknowledged but not yet renamed to the key', async () => {
     const { root, driver, server } = await startLocalTus();
     const url = (await tusRequest(server.endpoint, 'POST', { 'Upload-Length': '5' })).headers.get(
       'location',
     )!;
-    // As if the process died between writing the last byte and the rename.
-    await writeFile(join(root, '.stowage', 'tus', `${keyOf(url)}.part`), 'hello');
+    // As if the process died between acknowledging the last byte and the rename.
+    const folder = join(root, '.stowage', 'tus');
+    await writeFile(join(folder, `${keyOf(url)}.part`), 'hello');
+    const record = JSON.parse(await readFile(join(folder, `${keyOf(url)}.json`), 'utf8'));
+    await writeFile(join(folder, `${keyOf(url)}.json`), JSON.stringify({ ...record, offset: 5 }));
     expect(await driver.exists(keyOf(url))).toBe(false);
 
     expect((await tusRequest(url, 'HEAD')).headers.get('upload-offset')).toBe('5');

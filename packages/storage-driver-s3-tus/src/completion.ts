@@ -55,24 +55,41 @@ export async function completeUpload(
     if (contiguousPartCount(parts, state) < count) {
       throw new CorruptUploadError(`Upload ${state.id} has a gap in its parts: it is not completed`);
     }
-    const Parts = Array.from({ length: count }, (_, index) => ({
-      PartNumber: index + 1,
-      ETag: parts.get(index + 1)!.etag,
-    }));
-    try {
-      await location.client.send(
-        new CompleteMultipartUploadCommand({
-          Bucket: location.bucket,
-          Key: state.key,
-          UploadId: state.multipartUploadId,
-          MultipartUpload: { Parts },
-        }),
-      );
-    } catch (error) {
-      // A retried Complete whose first attempt went through finds no upload: the size check decides.
-      if (!isNotFound(error)) throw error;
-    }
+    await completeMultipart(
+      location,
+      state,
+      Array.from({ length: count }, (_, index) => parts.get(index + 1)!.etag),
+    );
   }
+  await checkFinishedSize(location, state);
+}
+
+/** Completes the multipart upload from the ETags of parts 1, 2, …; a retry that finds it done lets the size check decide. */
+export async function completeMultipart(
+  location: S3Location,
+  state: Pick<UploadState, 'key' | 'multipartUploadId'>,
+  etags: string[],
+): Promise<void> {
+  try {
+    await location.client.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: location.bucket,
+        Key: state.key,
+        UploadId: state.multipartUploadId,
+        MultipartUpload: { Parts: etags.map((ETag, index) => ({ ETag, PartNumber: index + 1 })) },
+      }),
+    );
+  } catch (error) {
+    // A retried Complete whose first attempt went through finds no upload: the size check decides.
+    if (!isNotFound(error)) throw error;
+  }
+}
+
+/** Checks the finished object's size (Complete's answer cannot be trusted: RGW gives an empty ETag). */
+export async function checkFinishedSize(
+  location: S3Location,
+  state: UploadState & { size: number },
+): Promise<void> {
   const size = await finishedSize(location, state.key);
   if (size !== state.size) {
     throw new CorruptUploadError(

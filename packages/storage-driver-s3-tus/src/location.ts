@@ -1,5 +1,6 @@
 import type { CreateMultipartUploadCommandInput, S3Client } from '@aws-sdk/client-s3';
 import type { StorageError } from '@stowage/storage';
+import type { ProviderQuirks } from '@stowage/storage-driver-s3';
 
 /**
  * What the store needs of an S3 location: the S3 driver provides all of it, so a store
@@ -8,6 +9,8 @@ import type { StorageError } from '@stowage/storage';
 export interface S3Location {
   readonly client: S3Client;
   readonly bucket: string;
+  /** The quirks in effect (equal parts, for concatenation). */
+  readonly provider: Pick<ProviderQuirks, 'requireEqualParts'>;
   /** The S3 key of a file: validates the key and prefixes the location's root. */
   objectKey(key: string): string;
   /** The S3 key of the storage layer's own file `path` (under the reserved `.stowage/`). */

@@ -6,55 +6,55 @@ import { OpenUpload } from './open-upload.js';
 import { withRetries } from './retry.js';
 import { UploadObjects, type UploadState } from './upload-objects.js';
 
-/** Uploads kept in memory; beyond it the oldest are read from S3 again when resumed. */
+/** Uploads whose last known state is kept in memory; beyond it the oldest are read whole again. */
 const CACHED_UPLOADS = 10_000;
-/**
- * How long what this process knows of an upload is trusted. The PATCHes of an active
- * upload follow each other faster; a client that comes back later (maybe after another
- * instance took some of its PATCHes) finds the upload read from S3 again.
- */
-const CACHE_TRUSTED_MS = 30_000;
 
 /**
- * The uploads this process has open: from its cache, or read from S3 — where an upload
- * whose every byte is stored but that no process completed is completed on the way.
+ * The uploads this process has open. Every request revalidates its upload against the
+ * state object (a GET with If-None-Match: a 304 when nothing changed), so a view is never
+ * older than the last commit by any process — another instance, or this one before a
+ * crash — and a cold process needs no more than that one GET. An upload whose every
+ * byte was acknowledged but that no process completed is completed on the way.
  */
 export class OpenUploads {
-  private readonly cache = new Map<string, { upload: OpenUpload; seen: number }>();
+  private readonly cache = new Map<string, OpenUpload>();
 
   constructor(
     private readonly location: S3Location,
     private readonly retries: number,
   ) {}
 
-  /** A new upload, whose state is already stored. */
-  created(state: UploadState): OpenUpload {
-    return this.remember(new OpenUpload(this.location, this.retries, state));
+  /** A new upload, whose state is already stored as `etag`. */
+  created(state: UploadState, etag: string): OpenUpload {
+    return this.remember(new OpenUpload(this.location, this.retries, state, etag));
   }
 
-  /** The upload, 404 only when its state is definitely gone. */
+  /** The upload as of its last commit; 404 only when its state is definitely gone. */
   async open(id: string): Promise<OpenUpload> {
     const cached = this.cache.get(id);
-    if (cached && Date.now() - cached.seen < CACHE_TRUSTED_MS) return cached.upload;
-    const objects = new UploadObjects(this.location, id);
-    let state: UploadState;
+    const objects = cached?.objects ?? new UploadObjects(this.location, id);
+    let read: Awaited<ReturnType<UploadObjects['readState']>>;
     try {
-      state = await withRetries(this.retries, () => objects.readState());
+      read = await withRetries(this.retries, () => objects.readState(cached?.etag));
     } catch (error) {
-      if (isNotFound(error)) throw ERRORS.FILE_NOT_FOUND;
+      if (isNotFound(error)) {
+        this.cache.delete(id);
+        throw ERRORS.FILE_NOT_FOUND;
+      }
       throw asUploadError(this.location, error, id, 'read state');
     }
-    const upload = new OpenUpload(this.location, this.retries, state);
-    await upload.readProgress();
+    if (read === 'unchanged') return cached!;
+    const upload = new OpenUpload(this.location, this.retries, read.state, read.etag);
+    await upload.readLegacyProgress();
     this.remember(upload);
     // The client would stop here, every byte sent: the upload must not stay unfinished.
-    if (upload.isWhole) await upload.complete();
+    if (upload.isWhole) await upload.complete(await upload.finalDigest());
     return upload;
   }
 
   remember(upload: OpenUpload): OpenUpload {
     this.cache.delete(upload.id);
-    this.cache.set(upload.id, { upload, seen: Date.now() });
+    this.cache.set(upload.id, upload);
     if (this.cache.size > CACHED_UPLOADS) this.cache.delete(this.cache.keys().next().value!);
     return upload;
   }

@@ -34,3 +34,8 @@ export function expectedPartSize(partNumber: number, partSize: number, length: n
   if (length === undefined) return partSize;
   return Math.min(partSize, length - (partNumber - 1) * partSize);
 }
+
+/** Bytes covered by the first `count` planned parts. */
+export function bytesOfParts(count: number, plan: { partSize: number; size?: number | undefined }): number {
+  return count === 0 ? 0 : (count - 1) * plan.partSize + expectedPartSize(count, plan.partSize, plan.size);
+}

@@ -1,6 +1,8 @@
 import type { Readable } from 'node:stream';
-import { UploadPartCommand } from '@aws-sdk/client-s3';
+import { UploadPartCommand, UploadPartCopyCommand } from '@aws-sdk/client-s3';
+import { copySource } from '@stowage/storage-driver-s3';
 import { Budget } from './budget.js';
+import type { Piece } from './concat-plan.js';
 import type { S3Location } from './location.js';
 import { withRetries } from './retry.js';
 import type { StoredPart } from './stored-parts.js';
@@ -51,6 +53,25 @@ export class PartUploads {
       const { ETag } = await this.location.client.send(command, { abortSignal: signal });
       return { etag: ETag!, size: length };
     });
+  }
+
+  /** Stores a part copied server-side from a range of another object of the bucket. */
+  copied(state: UploadState, partNumber: number, piece: Piece): Promise<StoredPart> {
+    return this.slots.use(1, () =>
+      withRetries(this.retries, async () => {
+        const { CopyPartResult } = await this.location.client.send(
+          new UploadPartCopyCommand({
+            Bucket: this.location.bucket,
+            Key: state.key,
+            UploadId: state.multipartUploadId,
+            PartNumber: partNumber,
+            CopySource: copySource({ bucket: this.location.bucket, key: piece.key }),
+            CopySourceRange: `bytes=${piece.start}-${piece.end - 1}`,
+          }),
+        );
+        return { etag: CopyPartResult!.ETag!, size: piece.end - piece.start };
+      }),
+    );
   }
 
   private command(state: UploadState, partNumber: number, body: Buffer | Readable, length: number) {

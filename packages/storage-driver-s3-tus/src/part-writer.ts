@@ -20,6 +20,10 @@ export interface PartWriterOptions {
   uploadPart(partNumber: number, body: Buffer): Promise<StoredPart>;
   /** Sends a part once, its body streamed as it arrives, aborted by `signal` (see StreamedAttempt). */
   streamPart(partNumber: number, body: Readable, length: number, signal: AbortSignal): Promise<StoredPart>;
+  /** Sees every new byte, in order, as it is taken (not the `initial` ones). */
+  observe?(bytes: Buffer): void;
+  /** Told the moment a part is full, every byte up to its end having been observed. */
+  partFilled?(partNumber: number): void;
 }
 
 /**
@@ -50,7 +54,9 @@ export class PartWriter {
       if (this.failure !== undefined) throw this.failure;
       const buffer = this.buffer ?? (await this.allocate());
       const copied = chunk.copy(buffer, this.filled, at);
-      this.attempt?.push(buffer.subarray(this.filled, this.filled + copied));
+      const taken = buffer.subarray(this.filled, this.filled + copied);
+      this.options.observe?.(taken);
+      this.attempt?.push(taken);
       this.filled += copied;
       at += copied;
       if (this.filled === buffer.length) this.send();
@@ -103,6 +109,7 @@ export class PartWriter {
     const body = this.buffer!;
     const reserved = this.reserved;
     const partNumber = this.nextPart++;
+    this.options.partFilled?.(partNumber);
     const attempt = this.attempt!;
     attempt.end();
     this.attempt = undefined;

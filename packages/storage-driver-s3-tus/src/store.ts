@@ -2,17 +2,27 @@ import type { Readable } from 'node:stream';
 import { CreateMultipartUploadCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { formatByteSize, InvalidOptionError } from '@stowage/storage';
 import { isNotFound, listObjects, MAX_PARTS, MIN_PART_SIZE } from '@stowage/storage-driver-s3';
+import {
+  type Concatenation,
+  type ConcatRole,
+  type ContentDigests,
+  currentWriteRequest,
+  EXTENSION_ERRORS,
+  isEmptyBody,
+  markFinal,
+  type PartialUpload,
+} from '@stowage/tus-extensions';
 import { DataStore, ERRORS, Upload } from '@tus/utils';
 import { Budget } from './budget.js';
 import { abortMultipartUpload, finalObjectParams } from './completion.js';
+import { concatenate } from './concatenation.js';
 import { asUploadError } from './errors.js';
 import type { S3Location } from './location.js';
-import type { OpenUpload } from './open-upload.js';
 import { OpenUploads } from './open-uploads.js';
 import type { TusOptions } from './options.js';
 import { planPartSize } from './part-plan.js';
 import { PartUploads } from './part-uploads.js';
-import { PartWriter } from './part-writer.js';
+import { receivePatch } from './receive-patch.js';
 import { withRetries } from './retry.js';
 import { UploadObjects, type UploadState } from './upload-objects.js';
 
@@ -26,13 +36,14 @@ export interface S3TusStoreOptions extends TusOptions {
 
 /**
  * A @tus/server DataStore on S3 multipart uploads, for any S3 location. The upload's
- * state lives in S3 beside it (`.stowage/tus/<id>/`), so any process can resume it;
- * an in-process cache (OpenUploads) only spares a ListParts per PATCH of an active
- * upload. Parts follow a plan fixed at creation (all equal but the last), and the bytes
- * that fill no part wait in a remainder object. Locking is @tus/server's (its `locker`
- * option).
+ * state lives in S3 beside it (`.stowage/tus/<id>/state.json`) and records what every
+ * acknowledged request stored, so any process resumes it: every request revalidates it
+ * (OpenUploads). Parts follow a plan fixed at creation (all equal but the last), and the
+ * bytes that fill no part wait in a remainder object. Checksums (Upload-Checksum),
+ * concatenation (Upload-Concat) and the content's SHA-256 come with it; locking is
+ * @tus/server's (its `locker` option).
  */
-export class S3TusStore extends DataStore {
+export class S3TusStore extends DataStore implements ContentDigests, Concatenation {
   private readonly uploads: OpenUploads;
   private readonly partUploads: PartUploads;
   private readonly memory: Budget;
@@ -52,6 +63,8 @@ export class S3TusStore extends DataStore {
       'creation-defer-length',
       'termination',
       'expiration',
+      'checksum',
+      'concatenation',
     ];
     this.uploads = new OpenUploads(location, options.partRetries);
     this.partUploads = new PartUploads(location, {
@@ -62,9 +75,13 @@ export class S3TusStore extends DataStore {
   }
 
   override async create(upload: Upload): Promise<Upload> {
+    const partial = currentWriteRequest().concat === 'partial';
     const state: UploadState = {
       id: upload.id,
-      key: this.location.objectKey(upload.id),
+      // A partial upload's bytes are no file of the location: they wait in the reserved folder.
+      key: partial
+        ? new UploadObjects(this.location, upload.id).partialKey
+        : this.location.objectKey(upload.id),
       size: upload.size,
       partSize: planPartSize(upload.size, {
         chunkSize: this.options.chunkSize,
@@ -75,8 +92,10 @@ export class S3TusStore extends DataStore {
       metadata: upload.metadata,
       creationDate: new Date().toISOString(),
       completed: upload.size === 0,
+      ...(upload.size === 0 && { sha256: EMPTY_SHA256 }),
+      ...(partial && { concat: { kind: 'partial' as const } }),
     };
-    await withRetries(this.options.partRetries, async () => {
+    const etag = await withRetries(this.options.partRetries, async () => {
       const params = finalObjectParams(this.location, state);
       if (state.completed) {
         await this.location.client.send(new PutObjectCommand({ ...params, Body: Buffer.alloc(0) }));
@@ -84,11 +103,11 @@ export class S3TusStore extends DataStore {
         const created = await this.location.client.send(new CreateMultipartUploadCommand(params));
         state.multipartUploadId = created.UploadId;
       }
-      await new UploadObjects(this.location, state.id).writeState(state);
+      return new UploadObjects(this.location, state.id).writeState(state);
     }).catch((error: unknown) => {
       throw asUploadError(this.location, error, upload.id, 'create');
     });
-    this.uploads.created(state);
+    this.uploads.created(state, etag);
     upload.creation_date = state.creationDate;
     upload.storage = this.storageOf(state);
     return upload;
@@ -97,7 +116,7 @@ export class S3TusStore extends DataStore {
   override async getUpload(id: string): Promise<Upload> {
     const open = await this.uploads.open(id);
     const { state } = open;
-    return new Upload({
+    const upload = new Upload({
       id,
       size: state.size,
       offset: open.offset,
@@ -105,15 +124,24 @@ export class S3TusStore extends DataStore {
       creation_date: state.creationDate,
       storage: this.storageOf(state),
     });
+    return state.concat?.kind === 'final' ? markFinal(upload) : upload;
   }
 
   override async write(stream: Readable, id: string, offset: number): Promise<number> {
     const open = await this.uploads.open(id);
-    if (open.state.completed || offset !== open.offset) throw ERRORS.INVALID_OFFSET;
-    const streamError = await this.receive(open, stream);
-    if (streamError !== undefined) throw streamError;
-    if (open.isWhole) await open.complete();
-    this.uploads.remember(open);
+    if (open.state.concat?.kind === 'final') throw EXTENSION_ERRORS.PATCH_ON_FINAL;
+    if (open.state.completed) {
+      // An empty request at the end of a finished upload is answered with its offset, as tusd does.
+      if (offset === open.offset && (await isEmptyBody(stream))) return offset;
+      throw ERRORS.INVALID_OFFSET;
+    }
+    if (offset !== open.offset) throw ERRORS.INVALID_OFFSET;
+    await receivePatch(open, stream, {
+      location: this.location,
+      partUploads: this.partUploads,
+      memory: this.memory,
+    });
+    if (open.isWhole) await open.complete(await open.finalDigest());
     return open.offset;
   }
 
@@ -144,8 +172,9 @@ export class S3TusStore extends DataStore {
 
   /**
    * Removes the uploads of this location that expired unfinished (aborting their
-   * multipart uploads) and the state of finished ones. Only uploads with a state under
-   * this location's prefix are touched, never another multipart upload of the bucket.
+   * multipart uploads), partial uploads never joined, and the state of finished ones.
+   * Only uploads with a state under this location's prefix are touched, never another
+   * multipart upload of the bucket.
    */
   override async deleteExpired(): Promise<number> {
     const expiration = this.getExpiration();
@@ -159,12 +188,13 @@ export class S3TusStore extends DataStore {
         continue;
       const id = object.Key!.slice(root.length).split('/')[0]!;
       const objects = new UploadObjects(this.location, id);
-      const state = await objects.readState().catch((error: unknown) => {
+      const read = await objects.readState().catch((error: unknown) => {
         if (isNotFound(error)) return undefined;
         throw error;
       });
+      const state = read === undefined || read === 'unchanged' ? undefined : read.state;
       if (!state || Date.parse(state.creationDate) + expiration > now) continue;
-      if (state.completed) {
+      if (state.completed && state.concat?.kind !== 'partial') {
         await objects.delete([object.Key!]);
         this.uploads.forget(id);
       } else {
@@ -175,43 +205,62 @@ export class S3TusStore extends DataStore {
     return removed;
   }
 
-  /**
-   * Cuts the PATCH body into parts, stores them and keeps what fills no part as the new
-   * remainder. Answers the request stream's own error (the client went away), which is
-   * rethrown as it is: @tus/server recognises it. A failed part fails the PATCH; the
-   * parts stored before it stay valid, the bytes past it count for nothing.
-   */
-  private async receive(open: OpenUpload, stream: Readable): Promise<unknown> {
-    const { state } = open;
-    const writer = new PartWriter({
-      partSize: state.partSize,
-      size: state.size,
-      firstPart: open.partsEnd / state.partSize + 1,
-      initial: await open.readRemainder(),
+  async contentDigest(id: string): Promise<string | undefined> {
+    const { state } = await this.uploads.open(id);
+    return state.completed ? state.sha256 : undefined;
+  }
+
+  async describeConcat(id: string): Promise<ConcatRole> {
+    const open = await this.uploads.open(id);
+    const { concat, completed, size } = open.state;
+    if (concat?.kind === 'final') return { kind: 'final', partials: concat.partials };
+    if (concat?.kind === 'partial') return { kind: 'partial', finished: completed, size };
+    return { kind: 'none' };
+  }
+
+  async concatenate(upload: Upload, partials: PartialUpload[]): Promise<Upload> {
+    const sources = await Promise.all(
+      partials.map(async ({ id }) => {
+        const { state } = await this.uploads.open(id);
+        if (state.concat?.kind !== 'partial' || !state.completed) throw EXTENSION_ERRORS.PARTIAL_UNFINISHED;
+        return { key: state.key, size: state.size! };
+      }),
+    );
+    const size = sources.reduce((total, source) => total + source.size, 0);
+    const state = {
+      id: upload.id,
+      key: this.location.objectKey(upload.id),
+      size,
+      partSize: this.options.chunkSize,
+      metadata: upload.metadata,
+      creationDate: new Date().toISOString(),
+      completed: false,
+      concat: { kind: 'final' as const, partials: partials.map(({ id }) => id) },
+    };
+    const joined = await concatenate(state, sources, {
+      location: this.location,
+      partUploads: this.partUploads,
       memory: this.memory,
-      uploadPart: (partNumber, body) => this.partUploads.buffered(state, partNumber, body),
-      streamPart: (partNumber, body, length, signal) =>
-        this.partUploads.streamed(state, partNumber, body, length, signal),
+      retries: this.options.partRetries,
+      partSize: this.options.chunkSize,
+      ...(this.options.minPartSize !== undefined && { minPartSize: this.options.minPartSize }),
+    }).catch((error: unknown) => {
+      throw asUploadError(this.location, error, upload.id, 'concatenate');
     });
-    let streamError: unknown;
-    try {
-      for await (const chunk of stream) await writer.write(chunk as Buffer);
-    } catch (error) {
-      if (error !== writer.failure) streamError = error;
-    }
-    try {
-      const leftover = await writer.finish();
-      open.addParts(writer.stored);
-      if (writer.failure === undefined) await open.keepRemainder(leftover);
-    } finally {
-      writer.release();
-    }
-    if (writer.failure !== undefined)
-      throw asUploadError(this.location, writer.failure, open.id, 'upload part');
-    return streamError;
+    this.uploads.created(joined.state, joined.etag);
+    // Joined: the partials are no longer needed (a failure here leaves them to expire).
+    await Promise.all(partials.map(({ id }) => this.remove(id).catch(() => {})));
+    upload.size = size;
+    upload.offset = size;
+    upload.creation_date = joined.state.creationDate;
+    upload.storage = this.storageOf(joined.state);
+    return upload;
   }
 
   private storageOf(state: UploadState): Upload['storage'] {
     return { type: 's3', path: state.key, bucket: this.location.bucket };
   }
 }
+
+/** SHA-256 of no bytes. */
+const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';

@@ -40,9 +40,3 @@ export function contiguousPartCount(parts: ReadonlyMap<number, StoredPart>, stat
   while (parts.get(count + 1)?.size === expectedPartSize(count + 1, state.partSize, state.size)) count++;
   return count;
 }
-
-/** Bytes covered by the contiguous parts. */
-export function contiguousBytes(parts: ReadonlyMap<number, StoredPart>, state: UploadState): number {
-  const count = contiguousPartCount(parts, state);
-  return count === 0 ? 0 : (count - 1) * state.partSize + expectedPartSize(count, state.partSize, state.size);
-}

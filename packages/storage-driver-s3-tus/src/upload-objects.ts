@@ -1,5 +1,5 @@
 import { type _Object, DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { listObjects } from '@stowage/storage-driver-s3';
+import { listObjects, statusOf } from '@stowage/storage-driver-s3';
 import type { S3Location } from './location.js';
 
 /** What is kept of an upload in S3, next to it: the truth for any process that resumes it. */
@@ -16,6 +16,25 @@ export interface UploadState {
   metadata?: Record<string, string | null>;
   creationDate: string;
   completed: boolean;
+  /**
+   * What acknowledged requests stored. Absent in states written before it was kept:
+   * those are read from S3's parts once (see OpenUpload.readLegacyProgress).
+   */
+  progress?: Progress;
+  /** SHA-256 (hex) of the finished object, when the store saw every byte arrive. */
+  sha256?: string;
+  /** Set on uploads that take part in concatenation (Upload-Concat). */
+  concat?: { kind: 'partial' } | { kind: 'final'; partials: string[] };
+}
+
+/** The acknowledged part of an upload: whole planned parts from the first, then a remainder. */
+export interface Progress {
+  /** Parts 1 to `parts` are stored with their planned sizes. */
+  parts: number;
+  /** The bytes after the last whole part, starting where it ends. */
+  remainder?: Remainder;
+  /** The SHA-256 state after every acknowledged byte (ContentDigest.save()), absent when a byte went unseen. */
+  digest?: string;
 }
 
 /** Bytes received past the last whole part, kept as their own object until a part is full. */
@@ -53,15 +72,30 @@ export class UploadObjects {
     return `${this.prefix}${STATE_NAME}`;
   }
 
-  async readState(): Promise<UploadState> {
-    const { Body } = await this.location.client.send(
-      new GetObjectCommand({ Bucket: this.location.bucket, Key: this.stateKey }),
-    );
-    return JSON.parse(await Body!.transformToString()) as UploadState;
+  /** Where a partial upload's bytes are completed: no file of the location until they are joined. */
+  get partialKey(): string {
+    return `${this.prefix}partial`;
   }
 
-  async writeState(state: UploadState): Promise<void> {
-    await this.put(this.stateKey, Buffer.from(JSON.stringify(state)));
+  /**
+   * The state and its ETag; `unchanged` when it still has the ETag `known` (a 304: a
+   * request without a body, which is what makes revalidating on every request cheap).
+   */
+  async readState(known?: string): Promise<{ state: UploadState; etag: string } | 'unchanged'> {
+    try {
+      const { Body, ETag } = await this.location.client.send(
+        new GetObjectCommand({ Bucket: this.location.bucket, Key: this.stateKey, IfNoneMatch: known }),
+      );
+      return { state: JSON.parse(await Body!.transformToString()) as UploadState, etag: ETag! };
+    } catch (error) {
+      if (known !== undefined && statusOf(error) === 304) return 'unchanged';
+      throw error;
+    }
+  }
+
+  /** Answers the new state's ETag. */
+  async writeState(state: UploadState): Promise<string> {
+    return this.put(this.stateKey, Buffer.from(JSON.stringify(state)));
   }
 
   async readRemainder(remainder: Remainder): Promise<Buffer> {
@@ -109,8 +143,8 @@ export class UploadObjects {
     );
   }
 
-  private async put(key: string, body: Buffer): Promise<void> {
-    await this.location.client.send(
+  private async put(key: string, body: Buffer): Promise<string> {
+    const { ETag } = await this.location.client.send(
       new PutObjectCommand({
         Bucket: this.location.bucket,
         Key: key,
@@ -118,5 +152,6 @@ export class UploadObjects {
         ContentLength: body.length,
       }),
     );
+    return ETag!;
   }
 }

@@ -1,5 +1,6 @@
 import { S3Driver } from './s3-driver.js';
 
+export { copySource, type ObjectLocation } from './copy.js';
 export { isNotFound, isNotImplemented, mapS3Error, statusOf } from './errors.js';
 export { MAX_PART_SIZE, MAX_PARTS, MIN_PART_SIZE } from './limits.js';
 export { listObjects } from './list-objects.js';

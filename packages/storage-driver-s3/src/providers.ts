@@ -36,6 +36,12 @@ export interface ProviderQuirks {
    * copies them part by part.
    */
   copyFallbackToMultipart: boolean;
+  /**
+   * Every part of a multipart upload but the last must have the same size (R2). The
+   * driver's own writes and copies always cut equal parts; code that assembles an object
+   * from pieces of unequal sizes (TUS concatenation) must cut them equal when this is set.
+   */
+  requireEqualParts: boolean;
   /** The largest object a write must handle: unknown-length writes size their parts from it (10,000 parts). */
   maxObjectSize: number;
   /** Above this, copies use UploadPartCopy (AWS caps CopyObject at 5 GiB). */
@@ -63,9 +69,7 @@ const MINIMAL_CHECKSUMS: Preset = {
 /** What each provider changes from the defaults below. */
 const PRESETS: Record<Provider, Preset> = {
   aws: {},
-  // R2: every non-trailing part of a multipart upload must be the same size; lib-storage
-  // Upload always cuts equal parts (only the last is shorter), so no flag is needed.
-  r2: { ...MINIMAL_CHECKSUMS, region: 'auto', sendAcl: false },
+  r2: { ...MINIMAL_CHECKSUMS, region: 'auto', sendAcl: false, requireEqualParts: true },
   minio: { ...MINIMAL_CHECKSUMS, forcePathStyle: true },
   b2: { ...MINIMAL_CHECKSUMS },
   spaces: { ...MINIMAL_CHECKSUMS },
@@ -81,6 +85,7 @@ const DEFAULTS: Omit<ProviderQuirks, 'provider'> = {
   responseChecksumValidation: 'WHEN_SUPPORTED',
   sendAcl: true,
   copyFallbackToMultipart: false,
+  requireEqualParts: false,
   maxObjectSize: 5 * TiB,
   maxCopyObjectSize: 5 * GiB,
   healthCheck: 'read-write',

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { Server, type ServerOptions } from '@tus/server';
+import { TusServer } from '@stowage/tus-extensions';
+import type { ServerOptions } from '@tus/server';
 import type { DataStore } from '@tus/utils';
 import { Upload, type UploadOptions } from 'tus-js-client';
 
@@ -11,12 +12,12 @@ export interface RunningTusServer {
   close(): Promise<void>;
 }
 
-/** @tus/server in front of the store on a random loopback port, naming uploads with a UUID as the API does. */
+/** The project's tus server (@tus/server with checksums, concatenation, …) in front of the store on a random loopback port, naming uploads with a UUID as the API does. */
 export async function startTusServer(
   datastore: DataStore,
   options: Partial<ServerOptions> = {},
 ): Promise<RunningTusServer> {
-  const tus = new Server({ path: '/files', datastore, namingFunction: () => randomUUID(), ...options });
+  const tus = new TusServer({ path: '/files', datastore, namingFunction: () => randomUUID(), ...options });
   const http = tus.listen(0, '127.0.0.1');
   await new Promise((resolve) => http.once('listening', resolve));
   let closed: Promise<void> | undefined;

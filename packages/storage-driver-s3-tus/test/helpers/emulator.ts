@@ -15,7 +15,7 @@ export function emulatedStore(
     partSize,
     tus = {},
   }: { profile?: ProviderName; partSize: number; tus?: TusOptionsInput },
-): { emulator: S3Emulator; store: S3TusStore; newStore: () => S3TusStore } {
+): { emulator: S3Emulator; driver: S3TusDriver; store: S3TusStore; newStore: () => S3TusStore } {
   const emulator = createS3Emulator({ profile, endpoint: `http://${name}.s3.test`, minPartSize: partSize })
     .listen()
     .createBucket(BUCKET);
@@ -32,5 +32,5 @@ export function emulatedStore(
   const options = tusOptionsSchema.parse({ partRetries: 1, ...tus });
   // Another store on the same location starts cold, as another process (or a restarted one) would.
   const newStore = () => new S3TusStore(driver, { ...options, chunkSize: partSize, minPartSize: partSize });
-  return { emulator, store: newStore(), newStore };
+  return { emulator, driver, store: newStore(), newStore };
 }

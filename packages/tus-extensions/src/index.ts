@@ -1,0 +1,13 @@
+export * from './capabilities.js';
+export {
+  BodyChecksum,
+  CHECKSUM_ALGORITHMS,
+  type ChecksumAlgorithm,
+  type ExpectedChecksum,
+  parseUploadChecksum,
+} from './checksum.js';
+export { ContentDigest } from './content-digest.js';
+export { EXTENSION_ERRORS, type ExtensionError } from './errors.js';
+export { isEmptyBody, isFinal, markFinal } from './final-uploads.js';
+export { TusServer, type TusServerOptions } from './server.js';
+export { currentWriteRequest, type WriteRequest, withWriteRequest } from './write-request.js';
