@@ -1,4 +1,4 @@
-import cors from '@fastify/cors';
+import cors, { type FastifyCorsOptions } from '@fastify/cors';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
@@ -7,13 +7,14 @@ import type { ApiEnv } from './config/env.js';
 import type { AppContext } from './context.js';
 import { FileRecords } from './db/file-records.js';
 import type { Database } from './db/schema.js';
+import { UploadPartials } from './db/upload-partials.js';
 import { registerFileRoutes } from './files/routes.js';
 import { registerUploadRoute } from './files/upload-route.js';
 import { createAuth } from './http/auth.js';
 import { installErrorHandling } from './http/errors.js';
 import type { Locations } from './locations.js';
 import { registerServerRoutes } from './server/routes.js';
-import { TUS_REQUEST_HEADERS, TUS_RESPONSE_HEADERS } from './tus/protocol.js';
+import { isTusPath, TUS_REQUEST_HEADERS, TUS_RESPONSE_HEADERS } from './tus/protocol.js';
 import { registerTusRoutes } from './tus/routes.js';
 import { UploadServers } from './tus/upload-servers.js';
 
@@ -35,7 +36,7 @@ export async function buildApp({ env, storage, db, adminToken }: AppOptions): Pr
     return503OnClosing: true,
   });
   installErrorHandling(app);
-  await app.register(cors, {
+  const corsOptions = {
     origin: env.CORS_ORIGIN === '*' ? '*' : env.CORS_ORIGIN.split(','),
     methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
     allowedHeaders: [...TUS_REQUEST_HEADERS, 'Range', 'If-None-Match', 'If-Modified-Since', 'If-Range'],
@@ -47,11 +48,27 @@ export async function buildApp({ env, storage, db, adminToken }: AppOptions): Pr
       'Content-Length',
     ],
     maxAge: 86_400,
-  });
+  };
+  // The tus server answers OPTIONS on its paths itself (discovery needs no Origin, and it
+  // sets the CORS headers of a preflight): the plugin leaves those to it.
+  await app.register(
+    cors,
+    () =>
+      (
+        request: { method: string; url: string },
+        callback: (error: null, options: FastifyCorsOptions) => void,
+      ) =>
+        callback(
+          null,
+          request.method === 'OPTIONS' && isTusPath(request.url) ? { origin: false } : corsOptions,
+        ),
+  );
   await app.register(multipart, { limits: { fileSize: env.FILES_MAX_UPLOAD_SIZE + 1 } });
 
   const records = new FileRecords(db);
-  const uploads = env.TUS_ENABLED ? new UploadServers({ env, storage, records, log: app.log }) : undefined;
+  const uploads = env.TUS_ENABLED
+    ? new UploadServers({ env, storage, records, partials: new UploadPartials(db), log: app.log })
+    : undefined;
   const context: AppContext = {
     env,
     storage,

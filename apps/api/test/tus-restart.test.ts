@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,4 +93,92 @@ describe.skipIf(!server)('a resumable upload survives the API process being kill
       await api.stop();
     },
   );
+
+  it.each(['s3', 'local'])(
+    'to %s: a parallel upload (4 partials) survives a SIGKILL and completes byte-exact after a restart',
+    async (location) => {
+      api = await spawnApi(env);
+      const content = bytes(4 * 5 * MIB + 321, 12);
+      let killed = false;
+      const options = {
+        parallelUploads: 4,
+        chunkSize: 5 * MIB,
+        metadata: { storage: location, filename: 'parallel.bin' },
+        metadataForPartialUploads: { storage: location },
+        // The client retries through the outage, as a browser would.
+        retryDelays: [300, 600, 1000, 1500, 2000, 3000, 3000, 3000],
+        onProgress: (sent: number) => {
+          if (!killed && sent >= 6 * MIB) {
+            killed = true;
+            api!.child.kill('SIGKILL');
+            api!.stop().then(async () => {
+              api = await spawnApi(env);
+            });
+          }
+        },
+      };
+      const { id } = await tusUpload(api.url, TOKEN, content, options);
+      expect(killed).toBe(true);
+      const http = client(api!.url, TOKEN);
+      expect(sha256((await http.download(id)).body)).toBe(sha256(content));
+      let record = (await http.json(`/files/${id}`)).body.data;
+      for (let waited = 0; record.checksum === null && waited < 10_000; waited += 100) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        record = (await http.json(`/files/${id}`)).body.data;
+      }
+      expect(record).toMatchObject({
+        upload_status: 'ready',
+        filesize: content.length,
+        checksum: sha256(content),
+      });
+      await api!.stop();
+    },
+  );
+
+  it('a checksum mismatch keeps nothing, also for the process started after a SIGKILL', async () => {
+    api = await spawnApi(env);
+    const content = bytes(10 * MIB, 13);
+    const headers = { 'tus-resumable': '1.0.0', authorization: `Bearer ${TOKEN}` };
+    const created = await fetch(`${api.url}/files/tus`, {
+      method: 'POST',
+      headers: {
+        ...headers,
+        'upload-length': String(content.length),
+        'upload-metadata': `storage ${btoa('s3')}`,
+      },
+    });
+    const url = created.headers.get('location')!;
+    const patch = (offset: number, body: Buffer, checksum?: string) =>
+      fetch(url, {
+        method: 'PATCH',
+        headers: {
+          ...headers,
+          'upload-offset': String(offset),
+          'content-type': 'application/offset+octet-stream',
+          ...(checksum && { 'upload-checksum': checksum }),
+        },
+        body,
+      });
+    expect((await patch(0, content.subarray(0, 5 * MIB))).status).toBe(204);
+    const rest = content.subarray(5 * MIB);
+    expect((await patch(5 * MIB, rest, `sha256 ${sha256Base64(Buffer.from('other bytes'))}`)).status).toBe(
+      460,
+    );
+    api.child.kill('SIGKILL');
+    await api.stop();
+    api = await spawnApi(env);
+    const head = await fetch(url, { method: 'HEAD', headers });
+    expect(head.headers.get('upload-offset')).toBe(String(5 * MIB));
+    expect((await patch(5 * MIB, rest, `sha256 ${sha256Base64(rest)}`)).status).toBe(204);
+    const id = url.split('/').pop()!;
+    expect((await client(api.url, TOKEN).json(`/files/${id}`)).body.data).toMatchObject({
+      upload_status: 'ready',
+      checksum: sha256(content),
+    });
+    await api.stop();
+  });
 });
+
+function sha256Base64(data: Buffer): string {
+  return createHash('sha256').update(data).digest('base64');
+}

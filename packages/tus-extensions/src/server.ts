@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type DataStore, Server, type ServerOptions, TUS_RESUMABLE, TUS_VERSION } from '@tus/server';
 import { NodeRequest, sendNodeResponse } from 'srvx/node';
+import { drainRequest } from './drain-request.js';
 import {
   ChecksumPatchHandler,
   ConcatenationHeadHandler,
@@ -31,6 +32,11 @@ export class TusServer extends Server {
     const override = req.headers['x-http-method-override'];
     if (req.method === 'POST' && typeof override === 'string') req.method = override.trim().toUpperCase();
     const response = await this.handleWeb(new NodeRequest({ req, res }) as unknown as Request);
+    if (!req.complete && response.status >= 400) {
+      // Keep the connection while the refused body is read away, so the client reads the answer.
+      response.headers.delete('Connection');
+      drainRequest(req);
+    }
     return sendNodeResponse(res, response as never);
   }
 

@@ -57,6 +57,26 @@ export class FileRecords {
     return Number(result.numDeletedRows) > 0;
   }
 
+  /** Ready files whose checksum is still to be computed (see backfillChecksum). */
+  async readyWithoutChecksum(limit: number): Promise<FileRow[]> {
+    return this.db
+      .selectFrom('files')
+      .selectAll()
+      .where('upload_status', '=', 'ready')
+      .where('checksum', 'is', null)
+      .limit(limit)
+      .execute();
+  }
+
+  async setChecksumIfMissing(id: string, checksum: string): Promise<void> {
+    await this.db
+      .updateTable('files')
+      .set({ checksum })
+      .where('id', '=', id)
+      .where('checksum', 'is', null)
+      .execute();
+  }
+
   /** Resumable uploads that saw no data since `before`. */
   async staleUploads(before: string): Promise<FileRow[]> {
     return this.db

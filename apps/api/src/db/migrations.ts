@@ -26,6 +26,18 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('files_uploaded_on').on('files').columns(['uploaded_on', 'id']).execute();
     },
   },
+  '0002_upload_partials': {
+    async up(db: Kysely<unknown>) {
+      // Partial uploads of a TUS concatenation: no file of their own, but routed and owned like one.
+      await db.schema
+        .createTable('upload_partials')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('storage', 'text', (column) => column.notNull())
+        .addColumn('upload_token_hash', 'text')
+        .addColumn('created_on', 'text', (column) => column.notNull())
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -21,9 +21,20 @@ export interface FilesTable {
   upload_token_hash: string | null;
 }
 
+/** A partial upload (Upload-Concat: partial): where it is stored and who may use it, until it is joined. */
+export interface UploadPartialsTable {
+  id: string;
+  storage: string;
+  upload_token_hash: string | null;
+  created_on: string;
+}
+
 export interface Database {
   files: FilesTable;
+  upload_partials: UploadPartialsTable;
 }
+
+export type UploadPartialRow = Selectable<UploadPartialsTable>;
 
 export type FileRow = Selectable<FilesTable>;
 export type NewFileRow = Insertable<FilesTable>;

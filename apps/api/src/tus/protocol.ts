@@ -1,10 +1,17 @@
 export const TUS_PATH = '/files/tus';
 
+/** The creation URL or an upload's URL. */
+export function isTusPath(url: string): boolean {
+  const path = url.split('?')[0]!;
+  return path === TUS_PATH || path.startsWith(`${TUS_PATH}/`);
+}
+
 /** Headers a browser's tus client must be allowed to send and to read. */
 export const TUS_REQUEST_HEADERS = [
   'Authorization',
   'Content-Type',
   'Tus-Resumable',
+  'Upload-Checksum',
   'Upload-Concat',
   'Upload-Defer-Length',
   'Upload-Length',
@@ -25,4 +32,5 @@ export const TUS_RESPONSE_HEADERS = [
   'Tus-Version',
   'Tus-Extension',
   'Tus-Max-Size',
+  'Tus-Checksum-Algorithm',
 ];

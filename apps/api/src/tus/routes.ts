@@ -1,37 +1,59 @@
-import { Metadata } from '@tus/utils';
+import { Metadata, TUS_RESUMABLE } from '@tus/utils';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { findFile } from '../files/find-file.js';
+import { isUuid } from '../files/names.js';
 import { ApiError } from '../http/errors.js';
 import { pickLocation } from '../locations.js';
 import { TUS_PATH } from './protocol.js';
 import type { UploadServers } from './upload-servers.js';
 
+type TusRequest = FastifyRequest<{ Params: { id?: string } }>;
+
 /**
  * TUS at /files/tus: the creation request goes to the server of the location its
  * `Upload-Metadata` names (`storage`, else the default one); every later request to the
- * server of the location its record says, and only with the token that created it.
+ * server of the location its record (or, for a partial upload, its partial row) says,
+ * and only with the token that created it. Discovery (OPTIONS) needs no token.
  */
 export function registerTusRoutes(app: FastifyInstance, context: AppContext, uploads: UploadServers): void {
   app.register(async (scope) => {
     // The tus server reads PATCH bodies itself, straight from the socket.
     scope.addContentTypeParser('application/offset+octet-stream', (_request, _payload, done) => done(null));
-    const handler = async (request: FastifyRequest<{ Params: { id?: string } }>, reply: FastifyReply) => {
-      await context.auth.requireAdmin(request, reply);
-      const server =
-        request.params.id === undefined
-          ? uploads.serverFor(creationLocation(request, context, uploads))
-          : await uploadServer(request, request.params.id, context, uploads);
+    // Every answer on these paths speaks the protocol, the API's own errors included.
+    scope.addHook('onSend', async (_request, reply) => {
+      reply.header('Tus-Resumable', TUS_RESUMABLE);
+    });
+    const handOver = async (
+      server: ReturnType<UploadServers['serverFor']>,
+      request: TusRequest,
+      reply: FastifyReply,
+    ) => {
       reply.hijack();
       await server!.handle(request.raw, reply.raw);
     };
-    scope.route({ method: 'POST', url: TUS_PATH, handler });
+    const creation = async (request: TusRequest, reply: FastifyReply) => {
+      await context.auth.requireAdmin(request, reply);
+      const location = creationLocation(request, context, uploads);
+      await checkPartials(request, location, context, uploads);
+      await handOver(uploads.serverFor(location), request, reply);
+    };
+    const upload = async (request: TusRequest, reply: FastifyReply) => {
+      await context.auth.requireAdmin(request, reply);
+      await handOver(await uploadServer(request, request.params.id!, context, uploads), request, reply);
+    };
+    const discovery = (request: TusRequest, reply: FastifyReply) =>
+      handOver(uploads.serverFor(uploads.locationNames[0]!), request, reply);
+    scope.route({ method: 'POST', url: TUS_PATH, handler: creation });
+    scope.route({ method: 'OPTIONS', url: TUS_PATH, handler: discovery });
+    // POST carries PATCH and DELETE for clients behind proxies (X-HTTP-Method-Override).
     scope.route({
-      method: ['HEAD', 'PATCH', 'DELETE'],
+      method: ['HEAD', 'PATCH', 'DELETE', 'POST'],
       url: `${TUS_PATH}/:id`,
       exposeHeadRoute: false,
-      handler,
+      handler: upload,
     });
+    scope.route({ method: 'OPTIONS', url: `${TUS_PATH}/:id`, handler: discovery });
   });
 }
 
@@ -53,17 +75,58 @@ function creationLocation(request: FastifyRequest, context: AppContext, uploads:
   return location;
 }
 
+/**
+ * A final upload joins partials of its own location created with the same token: the
+ * store joins them server-side, and nobody joins another's uploads.
+ */
+async function checkPartials(
+  request: FastifyRequest,
+  location: string,
+  context: AppContext,
+  uploads: UploadServers,
+): Promise<void> {
+  const concat = request.headers['upload-concat'];
+  if (typeof concat !== 'string' || !concat.trim().startsWith('final;')) return;
+  const ids = concat
+    .trim()
+    .slice('final;'.length)
+    .trim()
+    .split(/ +/)
+    .map((url) => url.slice(url.lastIndexOf('/') + 1));
+  for (const id of ids) {
+    const partial = isUuid(id) ? await uploads.partials.get(id.toLowerCase()) : undefined;
+    if (!partial || !context.auth.bearerMatches(request, partial.upload_token_hash ?? '')) {
+      throw new ApiError(400, 'INVALID_PAYLOAD', `Upload-Concat names an unknown partial upload "${id}"`);
+    }
+    if (partial.storage !== location) {
+      throw new ApiError(
+        400,
+        'INVALID_PAYLOAD',
+        `Partial upload "${id}" is in location "${partial.storage}", the final upload in "${location}": create partial uploads in the final upload's location (tus-js-client: metadataForPartialUploads: { storage: "${location}" })`,
+      );
+    }
+  }
+}
+
 async function uploadServer(
   request: FastifyRequest,
   id: string,
   context: AppContext,
   uploads: UploadServers,
 ) {
-  const file = await findFile(context.records, id);
-  const server = uploads.serverFor(file.storage);
-  if (!file.upload_token_hash || !server) throw new ApiError(404, 'NOT_FOUND', 'Upload not found');
-  if (!context.auth.bearerMatches(request, file.upload_token_hash)) {
+  const { storage, tokenHash } = await ownerOf(id, context, uploads);
+  const server = uploads.serverFor(storage);
+  if (!tokenHash || !server) throw new ApiError(404, 'NOT_FOUND', 'Upload not found');
+  if (!context.auth.bearerMatches(request, tokenHash)) {
     throw new ApiError(403, 'FORBIDDEN', 'Only the token that created this upload may use it');
   }
   return server;
+}
+
+/** Where an upload lives and who created it: its file record, or its partial row. */
+async function ownerOf(id: string, context: AppContext, uploads: UploadServers) {
+  const partial = isUuid(id) ? await uploads.partials.get(id.toLowerCase()) : undefined;
+  if (partial) return { storage: partial.storage, tokenHash: partial.upload_token_hash };
+  const file = await findFile(context.records, id);
+  return { storage: file.storage, tokenHash: file.upload_token_hash };
 }

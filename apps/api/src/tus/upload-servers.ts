@@ -1,11 +1,12 @@
 import { hasResumableUploads } from '@stowage/storage';
-import { Server } from '@tus/server';
+import { hasConcatenation, hasContentDigests, TusServer } from '@stowage/tus-extensions';
 import { type DataStore, EVENTS, type Upload } from '@tus/utils';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ApiEnv } from '../config/env.js';
 import type { FileRecords } from '../db/file-records.js';
 import type { FileRow } from '../db/schema.js';
-import { measureStored } from '../files/file-bytes.js';
+import type { UploadPartials } from '../db/upload-partials.js';
+import { backfillChecksum } from '../files/checksum-backfill.js';
 import { cleanFilename, cleanMediaType } from '../files/names.js';
 import { uploadingFileRecord } from '../files/new-file-record.js';
 import { bearerTokenHash } from '../http/auth.js';
@@ -16,6 +17,7 @@ export interface UploadServersOptions {
   env: ApiEnv;
   storage: Locations;
   records: FileRecords;
+  partials: UploadPartials;
   log: FastifyBaseLogger;
 }
 
@@ -25,16 +27,18 @@ export interface UploadServersOptions {
  * with the upload (status `uploading`) and completed when the last byte arrives.
  */
 export class UploadServers {
-  private readonly servers = new Map<string, Server>();
+  private readonly servers = new Map<string, TusServer>();
   private readonly env: ApiEnv;
   private readonly storage: Locations;
   private readonly records: FileRecords;
+  readonly partials: UploadPartials;
   private readonly log: FastifyBaseLogger;
 
-  constructor({ env, storage, records, log }: UploadServersOptions) {
+  constructor({ env, storage, records, partials, log }: UploadServersOptions) {
     this.env = env;
     this.storage = storage;
     this.records = records;
+    this.partials = partials;
     this.log = log;
     for (const name of storage.locationNames) {
       const driver = storage.location(name);
@@ -48,7 +52,7 @@ export class UploadServers {
     return [...this.servers.keys()];
   }
 
-  serverFor(location: string): Server | undefined {
+  serverFor(location: string): TusServer | undefined {
     return this.servers.get(location);
   }
 
@@ -74,12 +78,17 @@ export class UploadServers {
         );
       }
     }
+    // Partials never joined: their stores expire them (created before `before`, so surely expired).
+    await this.partials.deleteCreatedBefore(before);
+    for (const file of await this.records.readyWithoutChecksum(CHECKSUMS_PER_CLEANUP)) {
+      await backfillChecksum(this.storage, this.records, file, this.log);
+    }
   }
 
-  private createServer(location: string, datastore: DataStore): Server {
-    const { env, records } = this;
+  private createServer(location: string, datastore: DataStore): TusServer {
+    const { env, records, partials } = this;
     const publicUrl = env.PUBLIC_URL;
-    const server = new Server({
+    const server = new TusServer({
       path: TUS_PATH,
       datastore,
       maxSize: env.FILES_MAX_UPLOAD_SIZE,
@@ -91,9 +100,19 @@ export class UploadServers {
       disableTerminationForFinishedUploads: true,
       postReceiveInterval: 1000,
       onUploadCreate: async (req, upload) => {
-        await records.insert(
-          newUploadRecord(location, upload, bearerTokenHash(req.headers.get('authorization'))),
-        );
+        const tokenHash = bearerTokenHash(req.headers.get('authorization'));
+        // A partial upload is no file: it is only routed and owned until a final upload joins it.
+        if (req.headers.get('upload-concat')?.trim() === 'partial') {
+          const created_on = new Date().toISOString();
+          await partials.insert({
+            id: upload.id,
+            storage: location,
+            upload_token_hash: tokenHash,
+            created_on,
+          });
+        } else {
+          await records.insert(newUploadRecord(location, upload, tokenHash));
+        }
         return {};
       },
       onUploadFinish: async (_req, upload) => {
@@ -114,19 +133,36 @@ export class UploadServers {
     return server;
   }
 
-  /** The checksum is computed by reading the finished file back once: hash state cannot survive a restart mid-upload. */
+  /**
+   * The record follows the finished upload: its size, and the SHA-256 the store computed
+   * as the bytes arrived. A final upload of a concatenation has none (SHA-256 cannot be
+   * chained from its partials'): it is ready at once and its checksum is filled by
+   * reading it once, after the client was answered.
+   */
   private async complete(location: string, upload: Upload): Promise<void> {
-    const measured = await measureStored(this.storage.location(location), upload.id);
-    await this.records.update(upload.id, {
-      filesize: measured.size,
-      checksum: measured.checksum,
+    const store = this.servers.get(location)!.datastore;
+    const size = upload.size ?? upload.offset;
+    const checksum = hasContentDigests(store) ? await store.contentDigest(upload.id) : undefined;
+    const file = await this.records.update(upload.id, {
+      filesize: size,
+      checksum: checksum ?? null,
       upload_status: 'ready',
-      upload_offset: measured.size,
-      upload_length: measured.size,
+      upload_offset: size,
+      upload_length: size,
       modified_on: new Date().toISOString(),
     });
+    // A partial upload has no record; a final one's partials are joined and gone.
+    if (file === undefined) return;
+    if (hasConcatenation(store)) {
+      const role = await store.describeConcat(upload.id);
+      if (role.kind === 'final') await this.partials.delete(role.partials);
+    }
+    if (checksum === undefined) void backfillChecksum(this.storage, this.records, file, this.log);
   }
 }
+
+/** Files whose checksum is filled per cleanup run (each costs a read of the file). */
+const CHECKSUMS_PER_CLEANUP = 20;
 
 function newUploadRecord(location: string, upload: Upload, tokenHash: string | null): FileRow {
   const metadata = upload.metadata ?? {};

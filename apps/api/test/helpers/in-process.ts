@@ -12,6 +12,8 @@ export interface RunningApi {
   url: string;
   token: string;
   dataDir: string;
+  /** The app's storage locations, to watch what reaches a backend. */
+  storage: Awaited<ReturnType<typeof loadStorage>>;
   close(): Promise<void>;
 }
 
@@ -40,6 +42,7 @@ export async function startApi(env: Record<string, string> = {}): Promise<Runnin
     url,
     token: TEST_TOKEN,
     dataDir,
+    storage,
     close: async () => {
       await app.close();
       await rm(dataDir, { recursive: true, force: true });
