@@ -4,7 +4,7 @@ import { lockerServer } from './harness.js';
 
 const server = inject('redisServer');
 /** Short, so that a dead holder's lock expires within the test; renewals keep the others. */
-const TTL = 1500;
+const TTL = 3000;
 
 describe.skipIf(!server)('Redis', () => {
   describeLockerConformance(
