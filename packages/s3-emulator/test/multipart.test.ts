@@ -138,10 +138,13 @@ describe('multipart uploads', () => {
 
   it('pages ListParts past 1000 parts by default, and completes 1001 parts', async () => {
     const uploadId = await createUpload();
-    const parts = [];
     const body = Buffer.alloc(minPartSize, 7);
-    for (let partNumber = 1; partNumber <= 1001; partNumber += 1)
-      parts.push(await uploadPart(uploadId, partNumber, body));
+    const parts = [];
+    // Twenty at a time: a thousand requests one after the other outlast the timeout on a busy machine.
+    for (let first = 1; first <= 1001; first += 20) {
+      const numbers = Array.from({ length: Math.min(20, 1002 - first) }, (_, index) => first + index);
+      parts.push(...(await Promise.all(numbers.map((partNumber) => uploadPart(uploadId, partNumber, body)))));
+    }
     const first = await client.send(new ListPartsCommand({ Bucket: bucket, Key: 'k', UploadId: uploadId }));
     expect([first.Parts?.length, first.IsTruncated, first.NextPartNumberMarker]).toEqual([
       1000,
@@ -150,7 +153,7 @@ describe('multipart uploads', () => {
     ]);
     await complete(uploadId, parts);
     expect(emulator.object(bucket, 'k')?.size).toBe(1001 * minPartSize);
-  }, 30_000);
+  });
 
   it('pages ListMultipartUploads by key and upload id, filtered by prefix', async () => {
     const ids = [
