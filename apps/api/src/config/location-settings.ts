@@ -41,7 +41,10 @@ export function readLocationSettings(env: Env): { settings: Map<string, Location
     const parsed = assetsSchema.safeParse(raw);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
-        problems.push(`${location.variableOf([NAMESPACE, ...issue.path])}: ${describe(issue)}`);
+        if (issue.code === 'unrecognized_keys') {
+          for (const key of issue.keys)
+            problems.push(`${location.variableOf([NAMESPACE, key])}: unknown setting (known: ASSETS__MODE)`);
+        } else problems.push(`${location.variableOf([NAMESPACE, ...issue.path])}: ${describe(issue)}`);
       }
       continue;
     }
@@ -55,10 +58,9 @@ export function readLocationSettings(env: Env): { settings: Map<string, Location
 }
 
 function describe(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown setting (known: ${NAMESPACE.toUpperCase()}__MODE)`;
-  if (issue.code === 'invalid_type' && issue.path.length === 0)
-    return `not a setting: use ${NAMESPACE.toUpperCase()}__MODE`;
-  return issue.message;
+  return issue.code === 'invalid_type' && issue.path.length === 0
+    ? 'not a setting: use ASSETS__MODE'
+    : issue.message;
 }
 
 /** A redirect needs URLs the backend accepts without us: refused for a driver that cannot presign them. */
