@@ -14,7 +14,7 @@ import type { FileRecords } from '../db/file-records.js';
 import type { DirectUploadRow, FileRow } from '../db/schema.js';
 import { measureStored } from '../files/file-bytes.js';
 import { diskFilename } from '../files/names.js';
-import { uploadingFileRecord } from '../files/new-file-record.js';
+import { readyUploadChanges, uploadingFileRecord } from '../files/new-file-record.js';
 import { ApiError, contentTooLarge, invalidPayload, notFound } from '../http/errors.js';
 import type { Locations } from '../locations.js';
 
@@ -185,14 +185,7 @@ export class DirectUploads {
         id,
         `The content's SHA-256 is ${measured.checksum}, ${row.declared_sha256} was announced`,
       );
-    const ready = await this.records.update(id, {
-      filesize: measured.size,
-      checksum: measured.checksum,
-      upload_status: 'ready',
-      upload_offset: measured.size,
-      upload_length: measured.size,
-      modified_on: new Date().toISOString(),
-    });
+    const ready = await this.records.update(id, readyUploadChanges(measured));
     if (!ready) {
       // Deleted (or expired) while it completed: its bytes have no record to belong to.
       await driver.delete(row.key);
