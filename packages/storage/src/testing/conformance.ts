@@ -46,7 +46,10 @@ export function describeDriverConformance(
         return underTest.driver;
       },
       prefix: () => `${runPrefix}case-${++cases}/`,
-      options: { storesContentType: options.storesContentType ?? true },
+      options: {
+        storesContentType: options.storesContentType ?? true,
+        checksSignatures: options.checksSignatures ?? true,
+      },
     };
 
     beforeAll(async () => {
