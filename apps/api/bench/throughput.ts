@@ -1,7 +1,8 @@
 /**
  * Upload and download of one large file through the API (POST /files, GET /assets/:id)
- * on an S3 location, against the raw AWS SDK on the same RGW in the same run, plus the
- * peak RSS of the API process. Run: `pnpm --filter @stowage/api bench`
+ * and straight to the bucket (a direct multipart upload, a download redirected to a
+ * presigned URL) on an S3 location, against the raw AWS SDK on the same RGW in the same
+ * run, plus the peak RSS of the API process. Run: `pnpm --filter @stowage/api bench`
  * (BENCH_SIZE_MIB, default 1024; BENCH_ROUNDS, default 1).
  */
 import { fork, spawn } from 'node:child_process';
@@ -16,6 +17,7 @@ import { DeleteObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { createTestBucket, ensureS3Server, rawS3Client, type S3ServerInfo } from '@stowage/test-s3-server';
 import { s3LocationEnv } from '../test/helpers/s3-env.js';
+import { directUpload, redirectLocation } from './direct-client.js';
 
 const MIB = 1024 * 1024;
 const SIZE = Number(process.env.BENCH_SIZE_MIB ?? 1024) * MIB;
@@ -145,6 +147,14 @@ function apiUpload(url: string, size: number): Promise<{ id: string; filename_di
   });
 }
 
+function deleteFile(url: string, id: string): Promise<unknown> {
+  return new Promise((resolve) =>
+    request(`${url}/files/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${TOKEN}` } })
+      .on('response', resolve)
+      .end(),
+  );
+}
+
 async function peakRssMib(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   return Number(status.match(/VmHWM:\s+(\d+) kB/)![1]) / 1024;
@@ -190,8 +200,17 @@ async function main(): Promise<void> {
         timed('apiUp', async () => {
           file = await apiUpload(api.url, SIZE);
         });
-      const [rawUp, apiUp] = (await rotated(round, [rawUpload, viaApiUpload])) as [number, number];
+      let direct = { id: '', filename_disk: '', parts: 0, total: 0 };
+      const directMultipartUpload = () =>
+        timed('directUp', async () => {
+          direct = await directUpload(api.url, TOKEN, SIZE);
+        });
+      const [rawUp, apiUp] = (await rotated(round, [rawUpload, viaApiUpload, directMultipartUpload])) as [
+        number,
+        number,
+      ];
       await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+      await deleteFile(api.url, direct.id);
       const rawDownload = () =>
         timed('rawDown', async () => {
           const { Body } = await client.send(
@@ -210,17 +229,30 @@ async function main(): Promise<void> {
         timed('proxyDown', async () => {
           await download(`${proxy.url}/${encodeURIComponent(file.filename_disk)}`);
         });
-      const [rawDown, apiDown, proxyDown] = (await rotated(round, [
+      const viaRedirectDownload = () =>
+        timed('redirectDown', async () => {
+          const received = await download(await redirectLocation(api.url, file.id, TOKEN));
+          if (received !== SIZE) throw new Error(`downloaded ${received} bytes of ${SIZE}`);
+        });
+      const [rawDown, apiDown, proxyDown, redirectDown] = (await rotated(round, [
         rawDownload,
         viaApiDownload,
         viaBareProxyDownload,
-      ])) as [number, number, number];
+        viaRedirectDownload,
+      ])) as [number, number, number, number];
       rows.push(
         {
           leg: `upload #${round}`,
           'raw SDK': rate(rawUp),
           API: rate(apiUp),
           'API / raw': ratio(rawUp, apiUp),
+        },
+        {
+          leg: `direct multipart upload #${round}`,
+          'raw SDK': rate(rawUp),
+          API: rate(direct.total),
+          'API / raw': ratio(rawUp, direct.total),
+          'parts only / raw': ratio(rawUp, direct.parts),
         },
         {
           leg: `download #${round}`,
@@ -230,15 +262,14 @@ async function main(): Promise<void> {
           'API / raw': ratio(rawDown, apiDown),
           'API / bare proxy': ratio(proxyDown, apiDown),
         },
+        {
+          leg: `redirect download #${round}`,
+          'raw SDK': rate(rawDown),
+          API: rate(redirectDown),
+          'API / raw': ratio(rawDown, redirectDown),
+        },
       );
-      await new Promise((resolve) =>
-        request(`${api.url}/files/${file.id}`, {
-          method: 'DELETE',
-          headers: { authorization: `Bearer ${TOKEN}` },
-        })
-          .on('response', resolve)
-          .end(),
-      );
+      await deleteFile(api.url, file.id);
     }
     const peak = await peakRssMib(api.pid);
     console.log(`\n${SIZE / MIB} MiB file, S3 location on RGW ${server.endpoint}`);

@@ -3,15 +3,20 @@ import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { registerAssetRoutes } from './assets/routes.js';
+import { registerAssetSigningRoute } from './assets/signed-urls.js';
 import type { ApiEnv } from './config/env.js';
+import { keptSecret } from './config/kept-secret.js';
 import type { AppContext } from './context.js';
 import { FileRecords } from './db/file-records.js';
 import type { Database } from './db/schema.js';
 import { UploadPartials } from './db/upload-partials.js';
+import { installDirectUploads } from './direct-uploads/index.js';
 import { registerFileRoutes } from './files/routes.js';
 import { registerUploadRoute } from './files/upload-route.js';
 import { createAuth } from './http/auth.js';
 import { installErrorHandling } from './http/errors.js';
+import { serializeRequest } from './http/log-redaction.js';
+import { UrlSigner } from './http/url-signer.js';
 import type { Locations } from './locations.js';
 import { registerServerRoutes } from './server/routes.js';
 import { isTusPath, TUS_REQUEST_HEADERS, TUS_RESPONSE_HEADERS } from './tus/protocol.js';
@@ -30,6 +35,8 @@ export async function buildApp({ env, storage, db, adminToken }: AppOptions): Pr
     logger: {
       level: env.LOG_LEVEL,
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+      // URLs carry ?access_token=, signatures and upload grants: logged redacted.
+      serializers: { req: serializeRequest },
     },
     // Ids and filter values only: no endpoint takes a large JSON body.
     bodyLimit: 1024 * 1024,
@@ -75,11 +82,16 @@ export async function buildApp({ env, storage, db, adminToken }: AppOptions): Pr
     records,
     uploads,
     auth: createAuth(adminToken, env.ASSETS_PUBLIC),
+    signer: new UrlSigner(
+      env.ASSETS_SIGNING_KEY ?? (await keptSecret(env.DATA_DIR, 'assets-signing-key')).value,
+    ),
   };
   registerServerRoutes(app, context);
   registerUploadRoute(app, context);
   registerFileRoutes(app, context);
   registerAssetRoutes(app, context);
+  registerAssetSigningRoute(app, context);
+  installDirectUploads(app, context, db);
   if (uploads) {
     registerTusRoutes(app, context, uploads);
     const cleanup = setInterval(() => {

@@ -1,6 +1,7 @@
 import type { ApiEnv } from './config/env.js';
 import type { FileRecords } from './db/file-records.js';
 import type { Auth } from './http/auth.js';
+import type { UrlSigner } from './http/url-signer.js';
 import type { Locations } from './locations.js';
 import type { UploadServers } from './tus/upload-servers.js';
 
@@ -10,6 +11,8 @@ export interface AppContext {
   storage: Locations;
   records: FileRecords;
   auth: Auth;
+  /** Signs what URLs grant (signed asset URLs, direct upload endpoints) with ASSETS_SIGNING_KEY. */
+  signer: UrlSigner;
   /** Absent when TUS_ENABLED=false. */
   uploads: UploadServers | undefined;
 }

@@ -1,4 +1,5 @@
 import type { Driver } from '@stowage/storage';
+import type { LocationSettings } from './config/location-settings.js';
 import { ApiError } from './http/errors.js';
 
 /** What the API needs of the storage manager (which it implements). */
@@ -7,6 +8,8 @@ export interface Locations {
   has(name: string): boolean;
   readonly locationNames: string[];
   readonly defaultLocationName: string;
+  /** The API's own settings of the location (STORAGE_<NAME>_ASSETS__*). */
+  settingsOf(name: string): LocationSettings;
 }
 
 /** The named location, or the default one; a 400 naming any location that does not exist. */

@@ -16,6 +16,8 @@ interface SdkError {
 }
 
 const NOT_FOUND_NAMES = new Set(['NoSuchKey', 'NotFound', 'NoSuchUpload']);
+/** The object's (or multipart upload's) state refuses the request: a part list that does not match what was uploaded, say. */
+const CONFLICT_NAMES = new Set(['PreconditionFailed', 'InvalidPart', 'InvalidPartOrder', 'EntityTooSmall']);
 
 /** The HTTP status of an SDK error, if it got as far as an answer. */
 export function statusOf(error: unknown): number | undefined {
@@ -86,7 +88,7 @@ export function mapS3Error(
       `Provider ${provider} does not support ${operation} of "${key}": ${said}`,
       options,
     );
-  if (status === 412 || status === 409 || name === 'PreconditionFailed')
+  if (status === 412 || status === 409 || CONFLICT_NAMES.has(name))
     return new ConflictError(
       `S3 ${operation} of "${key}" conflicts with the object's state: ${said}`,
       options,

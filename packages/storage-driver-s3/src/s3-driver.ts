@@ -5,11 +5,9 @@ import {
   HeadObjectCommand,
   type HeadObjectCommandOutput,
   type ObjectCannedACL,
-  PutObjectCommand,
   type S3Client,
   type ServerSideEncryption,
 } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import {
   assertValidKey,
   assertValidPrefix,
@@ -19,13 +17,17 @@ import {
   type HealthProbe,
   type HealthReport,
   isReservedKey,
+  type PresignedMultipartUploads,
   type PresignedUrls,
-  type PresignOptions,
+  type PresignReadOptions,
+  type PresignWriteOptions,
   RESERVED_FOLDER,
   type ReadOptions,
   resolveRange,
   type ServerSideCopy,
+  type StartedMultipartUpload,
   type StorageError,
+  type UploadedPart,
   type WriteOptions,
 } from '@stowage/storage';
 import type { z } from 'zod';
@@ -33,8 +35,17 @@ import { createS3Client } from './client.js';
 import { copyObject, type ObjectLocation } from './copy.js';
 import { isNotFound, mapS3Error } from './errors.js';
 import { newProbeName, probeBucket } from './health-probe.js';
+import { MAX_PARTS } from './limits.js';
 import { listObjects } from './list-objects.js';
+import {
+  abortMultipartUpload,
+  completeMultipartUpload,
+  listUploadedParts,
+  type MultipartTarget,
+  startMultipartUpload,
+} from './multipart-uploads.js';
 import { optionsSchema, type S3DriverOptions, type S3DriverOptionsInput } from './options.js';
+import { Presigner } from './presigner.js';
 import { type ProviderQuirks, resolveQuirks } from './providers.js';
 import { writeObject } from './write.js';
 
@@ -52,7 +63,9 @@ const unquote = (etag: string | undefined) => (etag ?? '').replace(/^(W\/)?"|"$/
  * are public on purpose: the resumable-upload store (@stowage/storage-driver-s3-tus)
  * works on the same client, keys and write parameters.
  */
-export class S3Driver implements Driver, HealthProbe, PresignedUrls, ServerSideCopy {
+export class S3Driver
+  implements Driver, HealthProbe, PresignedUrls, PresignedMultipartUploads, ServerSideCopy
+{
   /** A driver built on this one replaces it with a schema of more options (this shape and checks, extended). */
   static readonly optionsSchema: z.ZodType<S3DriverOptions, S3DriverOptionsInput> = optionsSchema;
 
@@ -64,6 +77,8 @@ export class S3Driver implements Driver, HealthProbe, PresignedUrls, ServerSideC
   /** The quirk flags in effect (explicit options over the provider's preset). */
   readonly provider: ProviderQuirks;
   readonly options: S3DriverOptions;
+  readonly maxPartNumber = MAX_PARTS;
+  readonly #presigner: Presigner;
 
   constructor(options: S3DriverOptionsInput) {
     this.options = (new.target as typeof S3Driver).optionsSchema.parse(options);
@@ -71,6 +86,7 @@ export class S3Driver implements Driver, HealthProbe, PresignedUrls, ServerSideC
     this.bucket = this.options.bucket;
     this.root = this.options.root;
     this.client = createS3Client(this.options, this.provider);
+    this.#presigner = new Presigner(this.options, this.provider, this.bucket);
     if (this.options.serverSideEncryption === 'AES256' && !this.provider.appliesSseS3) {
       process.emitWarning(
         `Storage provider ${this.provider.provider} accepts serverSideEncryption AES256 but stores objects unencrypted; use aws:kms`,
@@ -214,20 +230,51 @@ export class S3Driver implements Driver, HealthProbe, PresignedUrls, ServerSideC
     });
   }
 
-  presignRead(key: string, { expiresIn }: PresignOptions): Promise<string> {
-    const command = new GetObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) });
-    return getSignedUrl(this.client, command, { expiresIn });
+  presignRead(key: string, options: PresignReadOptions): Promise<string> {
+    return this.#presigner.read(this.objectKey(key), options);
   }
 
-  /** The uploader must send the same Content-Type (and, where set, the x-amz-acl and encryption headers are signed in the query). */
-  presignWrite(key: string, { expiresIn, contentType }: PresignOptions): Promise<string> {
-    const command = new PutObjectCommand({
-      Bucket: this.bucket,
-      Key: this.objectKey(key),
-      ContentType: contentType,
-      ...this.objectWriteParams(),
-    });
-    return getSignedUrl(this.client, command, { expiresIn });
+  /** The uploader must send the signed headers (Content-Length when given); ACL and encryption are signed in the query. */
+  presignWrite(key: string, options: PresignWriteOptions): Promise<string> {
+    return this.#presigner.write(this.objectKey(key), options, this.objectWriteParams());
+  }
+
+  startMultipartUpload(
+    key: string,
+    options: { size?: number; contentType?: string },
+  ): Promise<StartedMultipartUpload> {
+    return this.#mapped(key, 'start multipart upload', (target, Key) =>
+      startMultipartUpload(target, Key, options),
+    );
+  }
+
+  presignUploadPart(
+    key: string,
+    uploadId: string,
+    partNumber: number,
+    { expiresIn }: { expiresIn: number },
+  ): Promise<string> {
+    return this.#presigner.uploadPart(this.objectKey(key), uploadId, partNumber, expiresIn);
+  }
+
+  listUploadedParts(key: string, uploadId: string): Promise<UploadedPart[]> {
+    return this.#mapped(key, 'list parts', (target, Key) => listUploadedParts(target, Key, uploadId));
+  }
+
+  completeMultipartUpload(
+    key: string,
+    uploadId: string,
+    parts: readonly Pick<UploadedPart, 'partNumber' | 'etag'>[],
+  ): Promise<void> {
+    return this.#mapped(key, 'complete multipart upload', (target, Key) =>
+      completeMultipartUpload(target, Key, uploadId, parts),
+    );
+  }
+
+  abortMultipartUpload(key: string, uploadId: string): Promise<void> {
+    return this.#mapped(key, 'abort multipart upload', (target, Key) =>
+      abortMultipartUpload(target, Key, uploadId),
+    );
   }
 
   /** Another S3 location reachable with this one's client: same endpoint, region and credentials. */
@@ -266,6 +313,25 @@ export class S3Driver implements Driver, HealthProbe, PresignedUrls, ServerSideC
       });
     } catch (error) {
       throw this.mapError(error, destinationKey, 'copy');
+    }
+  }
+
+  /** A multipart operation on the object of `key`, its failures as typed errors. */
+  async #mapped<T>(
+    key: string,
+    operation: string,
+    run: (target: MultipartTarget, objectKey: string) => Promise<T>,
+  ): Promise<T> {
+    const target = {
+      client: this.client,
+      bucket: this.bucket,
+      writeParams: this.objectWriteParams(),
+      maxObjectSize: this.provider.maxObjectSize,
+    };
+    try {
+      return await run(target, this.objectKey(key));
+    } catch (error) {
+      throw this.mapError(error, key, operation);
     }
   }
 

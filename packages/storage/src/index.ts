@@ -1,4 +1,5 @@
 export * from './capabilities/health-probe.js';
+export * from './capabilities/presigned-multipart-uploads.js';
 export * from './capabilities/presigned-urls.js';
 export * from './capabilities/resumable-uploads.js';
 export * from './capabilities/server-side-copy.js';

@@ -7,8 +7,10 @@ import { errorBody, notFound } from '../http/errors.js';
 import { isNotModified, rangeStillApplies, type Validators } from './conditional.js';
 import { contentDisposition } from './content-disposition.js';
 import { parseRangeHeader } from './http-range.js';
+import { redirectsTo, redirectToBackend } from './redirect.js';
+import { assetAccess } from './signed-urls.js';
 
-type AssetRequest = { Params: { id: string }; Querystring: { download?: string } };
+type AssetRequest = { Params: { id: string }; Querystring: { download?: string; redirect?: string } };
 
 export function validatorsOf(file: FileRow): Validators {
   return {
@@ -23,13 +25,20 @@ export function registerAssetRoutes(app: FastifyInstance, context: AppContext): 
     method: ['GET', 'HEAD'],
     url: '/assets/:id',
     exposeHeadRoute: false,
-    preHandler: context.auth.requireRead,
+    preHandler: assetAccess(context),
     handler: async (request, reply) => {
       const file = await findFile(context.records, request.params.id);
       if (file.upload_status !== 'ready' || file.filesize === null) throw notFound();
       const size = file.filesize;
       const validators = validatorsOf(file);
-      setAssetHeaders(reply, context, file, validators, request.query.download !== undefined);
+      const download = request.query.download !== undefined;
+      const driver = context.storage.location(file.storage);
+      const { assetsMode } = context.storage.settingsOf(file.storage);
+      const backend = redirectsTo(driver, request.method, assetsMode, request.query.redirect);
+      // Conditional requests are still answered here: a 304 costs the client no trip to the backend.
+      if (backend && !isNotModified(request.headers, validators))
+        return redirectToBackend(reply, backend, file, download, context.env.ASSETS_REDIRECT_TTL);
+      setAssetHeaders(reply, context, file, validators, download);
       if (isNotModified(request.headers, validators)) return reply.code(304).send();
 
       const requested = parseRangeHeader(request.headers.range);
@@ -53,9 +62,7 @@ export function registerAssetRoutes(app: FastifyInstance, context: AppContext): 
       // A client that goes away must release the backend stream (socket, file handle) at once.
       const abort = new AbortController();
       reply.raw.on('close', () => abort.abort());
-      const body = await context.storage
-        .location(file.storage)
-        .read(file.filename_disk, { ...(range && { range }), signal: abort.signal });
+      const body = await driver.read(file.filename_disk, { ...(range && { range }), signal: abort.signal });
       return reply.send(body);
     },
   });

@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { keptSecret } from './kept-secret.js';
 
 export interface AdminToken {
   token: string;
@@ -18,14 +16,6 @@ export async function resolveAdminToken(
   dataDir: string,
 ): Promise<AdminToken> {
   if (configured) return { token: configured };
-  const file = join(dataDir, 'admin-token');
-  try {
-    return { token: (await readFile(file, 'utf8')).trim() };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  const token = randomBytes(32).toString('base64url');
-  await mkdir(dataDir, { recursive: true });
-  await writeFile(file, `${token}\n`, { mode: 0o600, flag: 'wx' });
-  return { token, generatedAt: file };
+  const { value, generatedAt } = await keptSecret(dataDir, 'admin-token');
+  return generatedAt ? { token: value, generatedAt } : { token: value };
 }

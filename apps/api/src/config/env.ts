@@ -1,6 +1,11 @@
 import { byteSize, duration, envBoolean, envInteger, InvalidConfigError } from '@stowage/storage';
 import { z } from 'zod';
 
+const MiB = 1024 ** 2;
+const HOUR = 3_600_000;
+/** What SigV4 allows a presigned URL, and so what we allow any URL that grants access. */
+const WEEK = 7 * 24 * HOUR;
+
 const url = z.url({ protocol: /^https?$/ }).transform((value) => value.replace(/\/+$/, ''));
 
 /** Every variable the API reads besides STORAGE_* (which the storage manager validates). */
@@ -22,6 +27,12 @@ const apiEnvSchema = z
     TUS_CLEANUP_INTERVAL: duration({ min: 1 }).default(15 * 60_000),
     ASSETS_PUBLIC: envBoolean.default(false),
     ASSETS_CACHE_CONTROL: z.string().min(1).default('no-cache'),
+    ASSETS_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+    ASSETS_SIGNED_URL_TTL: duration({ min: 1000, max: WEEK }).default(HOUR),
+    ASSETS_REDIRECT_TTL: duration({ min: 10_000, max: WEEK }).default(5 * 60_000),
+    FILES_DIRECT_UPLOAD_MULTIPART_THRESHOLD: byteSize({ min: 0, max: 5 * 1024 * MiB }).default(100 * MiB),
+    FILES_DIRECT_UPLOAD_URL_TTL: duration({ min: 60_000, max: WEEK }).default(HOUR),
+    FILES_DIRECT_UPLOAD_EXPIRATION: duration({ min: 1000 }).default(24 * HOUR),
     CORS_ORIGIN: z.string().min(1).default('*'),
   })
   .superRefine((env, context) => {

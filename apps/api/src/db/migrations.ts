@@ -26,7 +26,25 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('files_uploaded_on').on('files').columns(['uploaded_on', 'id']).execute();
     },
   },
-  '0002_upload_partials': {
+  '0002_direct_uploads': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('direct_uploads')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('storage', 'text', (column) => column.notNull())
+        .addColumn('key', 'text', (column) => column.notNull())
+        .addColumn('multipart_upload_id', 'text')
+        .addColumn('declared_sha256', 'text')
+        .addColumn('expires_at', 'text', (column) => column.notNull())
+        .execute();
+      await db.schema
+        .createIndex('direct_uploads_expires_at')
+        .on('direct_uploads')
+        .column('expires_at')
+        .execute();
+    },
+  },
+  '0003_upload_partials': {
     async up(db: Kysely<unknown>) {
       // Partial uploads of a TUS concatenation: no file of their own, but routed and owned like one.
       await db.schema

@@ -29,9 +29,27 @@ export interface UploadPartialsTable {
   created_on: string;
 }
 
+/**
+ * The backend state of an upload that goes straight to storage (presigned), by file id.
+ * Kept apart from `files` so that it outlives a deleted record: whoever cleans up still
+ * knows which multipart upload or object to discard.
+ */
+export interface DirectUploadsTable {
+  id: string;
+  storage: string;
+  key: string;
+  /** The backend's multipart upload; null for a single presigned PUT. */
+  multipart_upload_id: string | null;
+  /** SHA-256 (hex) the client declared, checked on completion. */
+  declared_sha256: string | null;
+  /** Past it, the upload is discarded (ISO 8601). */
+  expires_at: string;
+}
+
 export interface Database {
   files: FilesTable;
   upload_partials: UploadPartialsTable;
+  direct_uploads: DirectUploadsTable;
 }
 
 export type UploadPartialRow = Selectable<UploadPartialsTable>;
@@ -39,3 +57,4 @@ export type UploadPartialRow = Selectable<UploadPartialsTable>;
 export type FileRow = Selectable<FilesTable>;
 export type NewFileRow = Insertable<FilesTable>;
 export type FileRowUpdate = Omit<Updateable<FilesTable>, 'id'>;
+export type DirectUploadRow = Selectable<DirectUploadsTable>;

@@ -1,4 +1,4 @@
-import type { FileRow } from '../db/schema.js';
+import type { FileRow, FileRowUpdate } from '../db/schema.js';
 
 export interface NewFile {
   id: string;
@@ -30,6 +30,18 @@ export function uploadingFileRecord(
     upload_offset: 0,
     upload_length: upload.length ?? null,
     upload_token_hash: upload.tokenHash,
+  };
+}
+
+/** What makes an upload's record ready once its bytes are all stored and measured. */
+export function readyUploadChanges(content: { size: number; checksum: string | null }): FileRowUpdate {
+  return {
+    filesize: content.size,
+    checksum: content.checksum,
+    upload_status: 'ready',
+    upload_offset: content.size,
+    upload_length: content.size,
+    modified_on: new Date().toISOString(),
   };
 }
 

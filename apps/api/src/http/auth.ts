@@ -17,6 +17,18 @@ function bearerToken(authorization: string | null | undefined): string | undefin
   return match?.[1];
 }
 
+/**
+ * The request's token: the Authorization header, else `?access_token=` (Directus' way,
+ * for what cannot send a header: `<img src>`, download links). A query token lands in
+ * browser history, proxy logs and Referer headers; our own logs redact it.
+ */
+function requestToken(request: FastifyRequest): string | undefined {
+  const header = bearerToken(request.headers.authorization);
+  if (header !== undefined) return header;
+  const query = (request.query as Record<string, unknown> | undefined)?.access_token;
+  return typeof query === 'string' && query !== '' ? query : undefined;
+}
+
 /** The hash of the bearer token, as a resumable upload keeps it. */
 export function bearerTokenHash(authorization: string | null | undefined): string | null {
   const token = bearerToken(authorization);
@@ -26,13 +38,17 @@ export function bearerTokenHash(authorization: string | null | undefined): strin
 export function createAuth(adminToken: string, assetsPublic: boolean): Auth {
   const adminHash = hashToken(adminToken);
   const bearerMatches = (request: FastifyRequest, expectedHash: string) => {
-    const token = bearerToken(request.headers.authorization);
+    const token = requestToken(request);
     return token !== undefined && tokenMatchesHash(token, expectedHash);
   };
   const isAdmin = (request: FastifyRequest) => bearerMatches(request, adminHash);
   const requireAdmin: Auth['requireAdmin'] = async (request) => {
-    if (bearerToken(request.headers.authorization) === undefined) {
-      throw new ApiError(401, 'INVALID_CREDENTIALS', 'An Authorization: Bearer token is required');
+    if (requestToken(request) === undefined) {
+      throw new ApiError(
+        401,
+        'INVALID_CREDENTIALS',
+        'An Authorization: Bearer token (or ?access_token=) is required',
+      );
     }
     if (!isAdmin(request)) throw new ApiError(401, 'INVALID_CREDENTIALS', 'Invalid token');
   };

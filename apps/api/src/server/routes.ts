@@ -1,3 +1,4 @@
+import { hasPresignedUrls } from '@stowage/storage';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { probeLocations } from './health.js';
@@ -25,6 +26,8 @@ export function registerServerRoutes(app: FastifyInstance, context: AppContext):
           name,
           default: name === context.storage.defaultLocationName,
           resumable_uploads: resumable.has(name),
+          direct_uploads: hasPresignedUrls(context.storage.location(name)),
+          assets_mode: context.storage.settingsOf(name).assetsMode,
         })),
         files: { max_upload_size: context.env.FILES_MAX_UPLOAD_SIZE },
         tus: {

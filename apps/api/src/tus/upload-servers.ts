@@ -8,7 +8,7 @@ import type { FileRow } from '../db/schema.js';
 import type { UploadPartials } from '../db/upload-partials.js';
 import { backfillChecksum } from '../files/checksum-backfill.js';
 import { cleanFilename, cleanMediaType } from '../files/names.js';
-import { uploadingFileRecord } from '../files/new-file-record.js';
+import { readyUploadChanges, uploadingFileRecord } from '../files/new-file-record.js';
 import { bearerTokenHash } from '../http/auth.js';
 import type { Locations } from '../locations.js';
 import { TUS_PATH, TUS_REQUEST_HEADERS, TUS_RESPONSE_HEADERS } from './protocol.js';
@@ -143,14 +143,10 @@ export class UploadServers {
     const store = this.servers.get(location)!.datastore;
     const size = upload.size ?? upload.offset;
     const checksum = hasContentDigests(store) ? await store.contentDigest(upload.id) : undefined;
-    const file = await this.records.update(upload.id, {
-      filesize: size,
-      checksum: checksum ?? null,
-      upload_status: 'ready',
-      upload_offset: size,
-      upload_length: size,
-      modified_on: new Date().toISOString(),
-    });
+    const file = await this.records.update(
+      upload.id,
+      readyUploadChanges({ size, checksum: checksum ?? null }),
+    );
     // A partial upload has no record; a final one's partials are joined and gone.
     if (file === undefined) return;
     if (hasConcatenation(store)) {

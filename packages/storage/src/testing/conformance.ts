@@ -7,6 +7,7 @@ import { describeKeyCharacters } from './cases/key-characters.js';
 import { describeLargeFile } from './cases/large-file.js';
 import { describeListing } from './cases/listing.js';
 import { describeMissingKeys } from './cases/missing-keys.js';
+import { describePresignedUrls } from './cases/presigned-urls.js';
 import { describeRanges } from './cases/ranges.js';
 import { describeRefusedKeys } from './cases/refused-keys.js';
 import { describeStat } from './cases/stat.js';
@@ -45,7 +46,10 @@ export function describeDriverConformance(
         return underTest.driver;
       },
       prefix: () => `${runPrefix}case-${++cases}/`,
-      options: { storesContentType: options.storesContentType ?? true },
+      options: {
+        storesContentType: options.storesContentType ?? true,
+        checksSignatures: options.checksSignatures ?? true,
+      },
     };
 
     beforeAll(async () => {
@@ -69,5 +73,6 @@ export function describeDriverConformance(
     describeAtomicWrites(context);
     describeListing(context);
     describeLargeFile(context);
+    describePresignedUrls(context);
   });
 }

@@ -7,6 +7,12 @@ export interface ConformanceOptions {
    * stat reports no type rather than a wrong one.
    */
   storesContentType?: boolean;
+  /**
+   * Whether the backend checks what a presigned URL signs (its expiry, a signed
+   * Content-Length). An emulator that accepts any signature says false; the cases that
+   * need the check then skip.
+   */
+  checksSignatures?: boolean;
 }
 
 /** What every case gets: the driver under test and fresh key prefixes. */

@@ -1,0 +1,21 @@
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { AppContext } from '../context.js';
+import { DirectUploadRecords } from '../db/direct-upload-records.js';
+import type { Database } from '../db/schema.js';
+import { scheduleDirectUploadCleanup } from './cleanup.js';
+import { DirectUploads } from './direct-uploads.js';
+import { registerDirectUploadRoutes } from './routes.js';
+
+/** Presigned uploads straight to storage: their routes, and the cleanup of abandoned ones (every TUS_CLEANUP_INTERVAL). */
+export function installDirectUploads(
+  app: FastifyInstance,
+  context: AppContext,
+  db: Kysely<Database>,
+): DirectUploads {
+  const rows = new DirectUploadRecords(db);
+  const uploads = new DirectUploads(context.env, context.storage, context.records, rows, app.log);
+  registerDirectUploadRoutes(app, context, uploads);
+  scheduleDirectUploadCleanup(app, uploads, rows, context.env.TUS_CLEANUP_INTERVAL);
+  return uploads;
+}
