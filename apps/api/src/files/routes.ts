@@ -52,7 +52,7 @@ export function registerFileRoutes(app: FastifyInstance, context: AppContext): v
       const to = pickLocation(context.storage, changes.storage);
       if (file.upload_status !== 'ready')
         throw new ApiError(409, 'CONFLICT', 'The file is still being uploaded');
-      file = await moveFile(context, file, to, request.log);
+      file = await moveFile({ ...context, log: request.log }, file, to);
     }
     const updated = await context.records.update(file.id, {
       ...(changes.title !== undefined && { title: changes.title }),
