@@ -47,6 +47,8 @@ export class TerminalProgress implements ProgressDisplay {
   stop(): void {
     clearInterval(this.timer);
     this.redraw();
+    // Renders once more, so that notes logged since the last redraw are not lost.
+    this.bars.update();
     this.bars.stop();
   }
 

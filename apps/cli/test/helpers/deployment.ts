@@ -54,10 +54,12 @@ export interface FileJson {
 
 /**
  * A deployment as an operator has it: the API serving (in this process, on loopback)
- * with local folders under a temporary data folder, plus whatever `env` adds (S3
- * locations, PostgreSQL). The CLI runs against the same environment.
+ * with local folders under a temporary data folder (given to `extra`), plus whatever
+ * `extra` adds (S3 locations, PostgreSQL). The CLI runs against the same environment.
  */
-export async function startDeployment(extra: Record<string, string>): Promise<Deployment> {
+export async function startDeployment(
+  extra: Record<string, string> | ((dataDir: string) => Record<string, string>),
+): Promise<Deployment> {
   const dataDir = await mkdtemp(join(tmpdir(), 'stowage-cli-'));
   const env: Record<string, string> = {
     DATA_DIR: dataDir,
@@ -65,7 +67,7 @@ export async function startDeployment(extra: Record<string, string>): Promise<De
     LOG_LEVEL: 'silent',
     STORAGE_LOCAL_DRIVER: 'local',
     STORAGE_LOCAL_ROOT: join(dataDir, 'uploads'),
-    ...extra,
+    ...(typeof extra === 'function' ? extra(dataDir) : extra),
   };
   const apiEnv = parseApiEnv(env);
   const storage = await loadStorage(env);
