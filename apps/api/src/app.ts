@@ -12,6 +12,8 @@ import { registerUploadRoute } from './files/upload-route.js';
 import { createAuth } from './http/auth.js';
 import { installErrorHandling } from './http/errors.js';
 import type { Locations } from './locations.js';
+import { installMetrics } from './metrics/install.js';
+import { Metrics } from './metrics/metrics.js';
 import { registerServerRoutes } from './server/routes.js';
 import { TUS_REQUEST_HEADERS, TUS_RESPONSE_HEADERS } from './tus/protocol.js';
 import { registerTusRoutes } from './tus/routes.js';
@@ -51,14 +53,19 @@ export async function buildApp({ env, storage, db, adminToken }: AppOptions): Pr
   await app.register(multipart, { limits: { fileSize: env.FILES_MAX_UPLOAD_SIZE + 1 } });
 
   const records = new FileRecords(db);
-  const uploads = env.TUS_ENABLED ? new UploadServers({ env, storage, records, log: app.log }) : undefined;
+  const metrics = new Metrics();
+  const uploads = env.TUS_ENABLED
+    ? new UploadServers({ env, storage, records, log: app.log, metrics })
+    : undefined;
   const context: AppContext = {
     env,
     storage,
     records,
     uploads,
     auth: createAuth(adminToken, env.ASSETS_PUBLIC),
+    metrics,
   };
+  installMetrics(app, context);
   registerServerRoutes(app, context);
   registerUploadRoute(app, context);
   registerFileRoutes(app, context);

@@ -2,6 +2,7 @@ import type { ApiEnv } from './config/env.js';
 import type { FileRecords } from './db/file-records.js';
 import type { Auth } from './http/auth.js';
 import type { Locations } from './locations.js';
+import type { Metrics } from './metrics/metrics.js';
 import type { UploadServers } from './tus/upload-servers.js';
 
 /** What every route module is given. */
@@ -10,6 +11,8 @@ export interface AppContext {
   storage: Locations;
   records: FileRecords;
   auth: Auth;
+  /** Prometheus metrics; the janitor reports its runs with `metrics.janitorRun(location, result)`. */
+  metrics: Metrics;
   /** Absent when TUS_ENABLED=false. */
   uploads: UploadServers | undefined;
 }

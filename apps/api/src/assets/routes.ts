@@ -4,6 +4,7 @@ import type { AppContext } from '../context.js';
 import type { FileRow } from '../db/schema.js';
 import { findFile } from '../files/find-file.js';
 import { errorBody, notFound } from '../http/errors.js';
+import { counted } from '../metrics/counted-stream.js';
 import { isNotModified, rangeStillApplies, type Validators } from './conditional.js';
 import { contentDisposition } from './content-disposition.js';
 import { parseRangeHeader } from './http-range.js';
@@ -56,7 +57,9 @@ export function registerAssetRoutes(app: FastifyInstance, context: AppContext): 
       const body = await context.storage
         .location(file.storage)
         .read(file.filename_disk, { ...(range && { range }), signal: abort.signal });
-      return reply.send(body);
+      return reply.send(
+        counted(body, (bytes) => context.metrics.bytesSent.inc({ location: file.storage }, bytes)),
+      );
     },
   });
 }

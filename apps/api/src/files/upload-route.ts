@@ -91,6 +91,7 @@ async function storeFile(context: AppContext, part: MultipartFile, fields: Pendi
     await driver.delete(key);
     throw contentTooLarge(context.env.FILES_MAX_UPLOAD_SIZE);
   }
+  context.metrics.bytesReceived.inc({ location: storage }, meter.bytesSeen);
   const file = readyFileRecord(
     { id, storage, filenameDisk: key, filenameDownload, title: fields.title, type },
     { size: meter.bytesSeen, checksum: meter.checksum() },

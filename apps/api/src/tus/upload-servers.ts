@@ -10,6 +10,8 @@ import { cleanFilename, cleanMediaType } from '../files/names.js';
 import { uploadingFileRecord } from '../files/new-file-record.js';
 import { bearerTokenHash } from '../http/auth.js';
 import type { Locations } from '../locations.js';
+import { meterWrites } from '../metrics/metered-store.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { TUS_PATH, TUS_REQUEST_HEADERS, TUS_RESPONSE_HEADERS } from './protocol.js';
 
 export interface UploadServersOptions {
@@ -17,6 +19,7 @@ export interface UploadServersOptions {
   storage: Locations;
   records: FileRecords;
   log: FastifyBaseLogger;
+  metrics: Metrics;
 }
 
 /**
@@ -31,7 +34,7 @@ export class UploadServers {
   private readonly records: FileRecords;
   private readonly log: FastifyBaseLogger;
 
-  constructor({ env, storage, records, log }: UploadServersOptions) {
+  constructor({ env, storage, records, log, metrics }: UploadServersOptions) {
     this.env = env;
     this.storage = storage;
     this.records = records;
@@ -39,7 +42,10 @@ export class UploadServers {
     for (const name of storage.locationNames) {
       const driver = storage.location(name);
       if (hasResumableUploads(driver)) {
-        this.servers.set(name, this.createServer(name, driver.createResumableUploadStore() as DataStore));
+        const store = meterWrites(driver.createResumableUploadStore() as DataStore, (bytes) =>
+          metrics.bytesReceived.inc({ location: name }, bytes),
+        );
+        this.servers.set(name, this.createServer(name, store));
       }
     }
   }
