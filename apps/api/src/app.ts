@@ -11,9 +11,12 @@ import { registerFileRoutes } from './files/routes.js';
 import { registerUploadRoute } from './files/upload-route.js';
 import { createAuth } from './http/auth.js';
 import { installErrorHandling } from './http/errors.js';
+import { compileValidator } from './http/validation.js';
+import { describeValidationErrors } from './http/validation-errors.js';
 import type { Locations } from './locations.js';
 import { installMetrics } from './metrics/install.js';
 import { Metrics } from './metrics/metrics.js';
+import { registerOpenApi } from './openapi/document.js';
 import { registerServerRoutes } from './server/routes.js';
 import { TUS_REQUEST_HEADERS, TUS_RESPONSE_HEADERS } from './tus/protocol.js';
 import { registerTusRoutes } from './tus/routes.js';
@@ -35,8 +38,11 @@ export async function buildApp({ env, storage, db, adminToken }: AppOptions): Pr
     // Ids and filter values only: no endpoint takes a large JSON body.
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
+    schemaErrorFormatter: describeValidationErrors,
   });
+  app.setValidatorCompiler(compileValidator);
   installErrorHandling(app);
+  await registerOpenApi(app);
   await app.register(cors, {
     origin: env.CORS_ORIGIN === '*' ? '*' : env.CORS_ORIGIN.split(','),
     methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],

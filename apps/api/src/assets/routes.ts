@@ -8,6 +8,7 @@ import { counted } from '../metrics/counted-stream.js';
 import { isNotModified, rangeStillApplies, type Validators } from './conditional.js';
 import { contentDisposition } from './content-disposition.js';
 import { parseRangeHeader } from './http-range.js';
+import { assetSchema } from './schemas.js';
 
 type AssetRequest = { Params: { id: string }; Querystring: { download?: string } };
 
@@ -24,6 +25,7 @@ export function registerAssetRoutes(app: FastifyInstance, context: AppContext): 
     method: ['GET', 'HEAD'],
     url: '/assets/:id',
     exposeHeadRoute: false,
+    schema: assetSchema,
     preHandler: context.auth.requireRead,
     handler: async (request, reply) => {
       const file = await findFile(context.records, request.params.id);

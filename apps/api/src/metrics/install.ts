@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../http/errors.js';
 import { hashToken } from '../http/tokens.js';
+import { metricsSchema } from '../server/schemas.js';
 import { installHttpMetrics } from './http-metrics.js';
 import { instrumentS3Locations } from './s3-metrics.js';
 
@@ -27,7 +28,7 @@ export function installMetrics(app: FastifyInstance, context: AppContext): void 
   );
 
   const metricsTokenHash = context.env.METRICS_TOKEN ? hashToken(context.env.METRICS_TOKEN) : undefined;
-  app.get('/server/metrics', async (request, reply) => {
+  app.get('/server/metrics', { schema: metricsSchema }, async (request, reply) => {
     const allowed =
       context.auth.isAdmin(request) ||
       (metricsTokenHash !== undefined && context.auth.bearerMatches(request, metricsTokenHash));

@@ -5,6 +5,7 @@ import { findFile } from '../files/find-file.js';
 import { ApiError } from '../http/errors.js';
 import { pickLocation } from '../locations.js';
 import { TUS_PATH } from './protocol.js';
+import { tusCreateSchema, tusUploadSchema } from './schemas.js';
 import type { UploadServers } from './upload-servers.js';
 
 /**
@@ -25,11 +26,12 @@ export function registerTusRoutes(app: FastifyInstance, context: AppContext, upl
       reply.hijack();
       await server!.handle(request.raw, reply.raw);
     };
-    scope.route({ method: 'POST', url: TUS_PATH, handler });
+    scope.route({ method: 'POST', url: TUS_PATH, schema: tusCreateSchema, handler });
     scope.route({
       method: ['HEAD', 'PATCH', 'DELETE'],
       url: `${TUS_PATH}/:id`,
       exposeHeadRoute: false,
+      schema: tusUploadSchema,
       handler,
     });
   });
