@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CopyObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { createTestBucket, ensureS3Server, rawS3Client, type S3ServerInfo } from '@stowage/test-s3-server';
+import { createTestBucket, ensureS3Server, rawS3Client, s3LocationEnv } from '@stowage/test-s3-server';
 
 const MiB = 1024 * 1024;
 const SMALL_FILES = Number(process.env.BENCH_SMALL_FILES ?? 1000);
@@ -25,20 +25,8 @@ const CONCURRENCY = 8;
 const TOKEN = randomBytes(24).toString('base64url');
 const here = new URL('.', import.meta.url).pathname;
 
-function locationEnv(name: string, server: S3ServerInfo, bucket: string): Record<string, string> {
-  const prefix = `STORAGE_${name.toUpperCase()}_`;
-  return {
-    [`${prefix}DRIVER`]: 's3',
-    [`${prefix}BUCKET`]: bucket,
-    [`${prefix}ENDPOINT`]: server.endpoint,
-    [`${prefix}REGION`]: server.region,
-    [`${prefix}KEY`]: server.accessKeyId,
-    [`${prefix}SECRET`]: server.secretAccessKey,
-    [`${prefix}PROVIDER`]: 'ceph',
-  };
-}
-
 async function startApi(env: Record<string, string>): Promise<{ url: string; stop(): void }> {
+  // Logs at info: the line saying where it listens is one of them.
   const child = spawn(process.execPath, [join(here, '../../api/dist/main.js')], {
     env: { PATH: process.env.PATH ?? '', ...env, PORT: '0', HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -89,7 +77,17 @@ async function migrateWithCli(env: Record<string, string>, from: string, to: str
   const started = performance.now();
   const child = spawn(
     process.execPath,
-    [join(here, '../dist/main.js'), 'migrate', '--from', from, '--to', to, '--concurrency', String(CONCURRENCY), '--json'],
+    [
+      join(here, '../dist/main.js'),
+      'migrate',
+      '--from',
+      from,
+      '--to',
+      to,
+      '--concurrency',
+      String(CONCURRENCY),
+      '--json',
+    ],
     { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let output = '';
@@ -110,7 +108,8 @@ async function migrateWithCli(env: Record<string, string>, from: string, to: str
     .split('\n')
     .map((line) => JSON.parse(line) as Record<string, unknown>)
     .find((event) => event.event === 'summary');
-  if (code !== 0 || summary?.failed !== 0) throw new Error(`migrate ${from} → ${to} failed: ${output.slice(-500)}`);
+  if (code !== 0 || summary?.failed !== 0)
+    throw new Error(`migrate ${from} → ${to} failed: ${output.slice(-500)}`);
   return { seconds, peakRss, moved: summary.moved as number };
 }
 
@@ -125,7 +124,9 @@ async function listKeys(client: S3Client, bucket: string): Promise<string[]> {
   let token: string | undefined;
   do {
     const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
-    keys.push(...(page.Contents ?? []).map((object) => object.Key!).filter((key) => !key.startsWith('.stowage/')));
+    keys.push(
+      ...(page.Contents ?? []).map((object) => object.Key!).filter((key) => !key.startsWith('.stowage/')),
+    );
     token = page.NextContinuationToken;
   } while (token);
   return keys;
@@ -169,12 +170,12 @@ async function main(): Promise<void> {
   const env = {
     DATA_DIR: dataDir,
     ADMIN_TOKEN: TOKEN,
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'info',
     STORAGE_LOCATIONS: 'local,a,b',
     STORAGE_LOCAL_DRIVER: 'local',
     STORAGE_LOCAL_ROOT: join(dataDir, 'uploads'),
-    ...locationEnv('a', server, a),
-    ...locationEnv('b', server, b),
+    ...s3LocationEnv('a', server, a),
+    ...s3LocationEnv('b', server, b),
   };
   const api = await startApi(env);
   const rows: string[][] = [];

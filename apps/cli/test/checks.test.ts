@@ -7,10 +7,10 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { createTestBucket, rawS3Client } from '@stowage/test-s3-server';
+import { createTestBucket, rawS3Client, s3LocationEnv } from '@stowage/test-s3-server';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ofEvent, runCli } from './helpers/cli.js';
-import { bytes, type Deployment, type FileJson, s3Location, startDeployment } from './helpers/deployment.js';
+import { bytes, type Deployment, type FileJson, startDeployment } from './helpers/deployment.js';
 
 const s3Server = inject('s3Server');
 const MiB = 1024 * 1024;
@@ -27,9 +27,9 @@ describe.skipIf(!s3Server)('stowage verify and orphans on local and S3 locations
     raw = rawS3Client(s3Server!);
     deployment = await startDeployment({
       STORAGE_LOCATIONS: 'local,s3,nested',
-      ...s3Location('s3', s3Server!, bucket.bucket),
+      ...s3LocationEnv('s3', s3Server!, bucket.bucket),
       // Inside the root of `s3`: its files are never orphans of `s3`.
-      ...s3Location('nested', s3Server!, bucket.bucket, 'nested'),
+      ...s3LocationEnv('nested', s3Server!, bucket.bucket, { ROOT: 'nested' }),
     });
     for (const location of ['local', 's3', 'nested'] as const) {
       for (let i = 0; i < 4; i++) {

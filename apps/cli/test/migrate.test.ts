@@ -2,17 +2,10 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { createTestDatabase } from '@stowage/test-pg-server';
-import { createTestBucket, rawS3Client } from '@stowage/test-s3-server';
+import { createTestBucket, rawS3Client, s3LocationEnv } from '@stowage/test-s3-server';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ofEvent, runCli, startCli } from './helpers/cli.js';
-import {
-  bytes,
-  type Deployment,
-  type FileJson,
-  s3Location,
-  sha256,
-  startDeployment,
-} from './helpers/deployment.js';
+import { bytes, type Deployment, type FileJson, sha256, startDeployment } from './helpers/deployment.js';
 
 const s3Server = inject('s3Server');
 const pgServer = inject('pgServer');
@@ -42,8 +35,8 @@ describe.skipIf(!s3Server || !pgServer)(
       raw = rawS3Client(s3Server!);
       deployment = await startDeployment({
         STORAGE_LOCATIONS: 'local,s3,archive',
-        ...s3Location('s3', s3Server!, buckets[0]!.bucket),
-        ...s3Location('archive', s3Server!, buckets[1]!.bucket),
+        ...s3LocationEnv('s3', s3Server!, buckets[0]!.bucket),
+        ...s3LocationEnv('archive', s3Server!, buckets[1]!.bucket),
         DB_CLIENT: 'pg',
         DB_CONNECTION_STRING: database.connectionString,
       });

@@ -131,7 +131,7 @@ async function checkCurrent(
   const finding = await check(runtime, file, onBytes);
   if (!finding) return { file, finding };
   const current = await runtime.records.get(file.id);
-  if (!current || current.upload_status !== 'ready') return undefined;
+  if (current?.upload_status !== 'ready') return undefined;
   const unchanged =
     current.storage === file.storage &&
     current.filename_disk === file.filename_disk &&

@@ -3,7 +3,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp, loadStorage, openDatabase, parseApiEnv } from '@stowage/api';
-import type { S3ServerInfo } from '@stowage/test-s3-server';
 
 export const TOKEN = 'cli-test-admin-token-0123456789';
 
@@ -14,21 +13,6 @@ export function bytes(size: number, seed: number): Buffer {
   const buffer = Buffer.alloc(size);
   for (let i = 0; i < size; i++) buffer[i] = (i * 31 + seed * 7 + (i >> 8)) & 0xff;
   return buffer;
-}
-
-/** The STORAGE_<NAME>_* variables of an S3 location on the test server. */
-export function s3Location(name: string, server: S3ServerInfo, bucket: string, root?: string) {
-  const prefix = `STORAGE_${name.toUpperCase()}_`;
-  return {
-    [`${prefix}DRIVER`]: 's3',
-    [`${prefix}BUCKET`]: bucket,
-    [`${prefix}ENDPOINT`]: server.endpoint,
-    [`${prefix}REGION`]: server.region,
-    [`${prefix}KEY`]: server.accessKeyId,
-    [`${prefix}SECRET`]: server.secretAccessKey,
-    [`${prefix}PROVIDER`]: 'ceph',
-    ...(root && { [`${prefix}ROOT`]: root }),
-  };
 }
 
 export interface Deployment {
