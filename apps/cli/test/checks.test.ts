@@ -81,6 +81,29 @@ describe.skipIf(!s3Server)('stowage verify and orphans on local and S3 locations
     () => files.s3[3]!,
   ];
 
+  it('locations shows each driver, its options with secrets masked, and its health', async () => {
+    const run = await runCli(['locations', '--json'], deployment.env);
+    expect(run.code, run.stderr).toBe(0);
+    const [local, s3, nested] = ofEvent(run.events, 'location');
+    expect(local).toMatchObject({ name: 'local', default: true, driver: 'local', health: { ok: true } });
+    expect(s3).toMatchObject({
+      name: 's3',
+      default: false,
+      driver: 's3',
+      options: { bucket: bucket.bucket, endpoint: s3Server!.endpoint, key: '****', secret: '****' },
+      health: { ok: true, mode: 'read-write' },
+    });
+    expect(nested).toMatchObject({ options: { root: 'nested/' } });
+    expect(run.stdout).not.toContain(s3Server!.secretAccessKey);
+
+    const broken = await runCli(['locations', '--json'], {
+      ...deployment.env,
+      STORAGE_S3_BUCKET: 'no-such-bucket-for-stowage',
+    });
+    expect(broken.code).toBe(1);
+    expect(ofEvent(broken.events, 'location')[1]).toMatchObject({ name: 's3', health: { ok: false } });
+  });
+
   it('verify finds a byte changed on disk and in S3 behind the API, and a deleted object', async () => {
     const handle = await open(join(deployment.dataDir, 'uploads', tamperedLocal().filename_disk), 'r+');
     await handle.write(Buffer.from([0xff]), 0, 1, 100);

@@ -72,6 +72,7 @@ export async function migrate(
   };
   const sourceDeletions: Promise<void>[] = [];
   let moved = 0;
+  let gone = 0;
   const failed: string[] = [];
 
   await forEachConcurrently(
@@ -88,6 +89,13 @@ export async function migrate(
         if (options.deleteSource) sourceDeletions.push(deleteSourceLater(runtime, file, display));
         display.note(fileEvent(file, options.deleteSource ? 'moved' : 'copied'), '');
       } catch (error) {
+        // Deleted or moved by the API meanwhile: nothing of ours to do, not a failure.
+        const current = await runtime.records.get(file.id).catch(() => file);
+        if (current?.storage !== from) {
+          gone += 1;
+          display.note(fileEvent(file, current ? 'moved_elsewhere' : 'deleted'), '');
+          return;
+        }
         failed.push(file.id);
         const reason = describeFailure(error);
         display.note(
@@ -114,7 +122,8 @@ export async function migrate(
       moved,
       failed: failed.length,
       failed_ids: failed,
-      left: totals.ready - moved,
+      gone,
+      left: totals.ready - moved - gone,
       uploading: totals.uploading,
       bytes: snapshot.bytesDone,
       seconds: Number(snapshot.elapsedSeconds.toFixed(2)),
