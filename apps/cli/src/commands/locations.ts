@@ -15,7 +15,7 @@ export async function locations(runtime: Runtime, output: Output): Promise<ExitC
     const options = masked((runtime.storage.location(name) as { options?: unknown }).options ?? {});
     const report = health[name]!;
     const status = report.ok
-      ? `healthy (${report.mode}, ${report.latencyMs} ms)`
+      ? `healthy (${report.mode}, ${Math.round(report.latencyMs)} ms)`
       : `FAILING: ${'error' in report ? report.error : 'probe failed'}`;
     output.emit(
       { event: 'location', name, default: isDefault, driver, options, health: report },

@@ -65,6 +65,8 @@ function percentBase(snapshot: ProgressSnapshot): number {
 }
 
 function percentDone(snapshot: ProgressSnapshot): number {
+  // Every file done is 100%, a run of nothing included.
+  if (snapshot.filesDone >= snapshot.filesTotal) return percentBase(snapshot);
   return snapshot.bytesTotal > 0 ? snapshot.bytesDone : snapshot.filesDone;
 }
 
