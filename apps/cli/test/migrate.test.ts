@@ -142,7 +142,7 @@ describe.skipIf(!s3Server || !pgServer)(
       const { reads: count, failures } = await reads();
       expect(failures).toEqual([]);
       expect(count).toBeGreaterThan(20);
-    });
+    }, 180_000);
 
     it('moves everything to a second S3 location server-side while downloads go on, then verifies', async () => {
       let migrating = true;
@@ -171,6 +171,6 @@ describe.skipIf(!s3Server || !pgServer)(
         missing: 0,
         mismatched: 0,
       });
-    });
+    }, 180_000);
   },
 );
