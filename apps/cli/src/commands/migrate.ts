@@ -131,7 +131,8 @@ export async function migrate(
     },
     [
       `${interrupted ? 'Interrupted: ' : ''}${moved} of ${totals.ready} files ${options.deleteSource ? 'moved' : 'copied'} to ${to} in ${formatSeconds(snapshot.elapsedSeconds)}` +
-        `${failed.length > 0 ? `, ${failed.length} failed (still on ${from})` : ''}.`,
+        `${failed.length > 0 ? `, ${failed.length} failed (still on ${from})` : ''}` +
+        `${gone > 0 ? `, ${gone} deleted or moved by the API meanwhile` : ''}.`,
       ...(options.deleteSource || moved === 0
         ? []
         : [
