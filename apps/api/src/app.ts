@@ -17,7 +17,12 @@ import { createAuth } from './http/auth.js';
 import { installErrorHandling } from './http/errors.js';
 import { serializeRequest } from './http/log-redaction.js';
 import { UrlSigner } from './http/url-signer.js';
+import { compileValidator } from './http/validation.js';
+import { describeValidationErrors } from './http/validation-errors.js';
 import type { Locations } from './locations.js';
+import { installMetrics } from './metrics/install.js';
+import { Metrics } from './metrics/metrics.js';
+import { registerOpenApi } from './openapi/document.js';
 import { registerServerRoutes } from './server/routes.js';
 import { isTusPath, TUS_REQUEST_HEADERS, TUS_RESPONSE_HEADERS } from './tus/protocol.js';
 import { registerTusRoutes } from './tus/routes.js';
@@ -41,8 +46,11 @@ export async function buildApp({ env, storage, db, adminToken }: AppOptions): Pr
     // Ids and filter values only: no endpoint takes a large JSON body.
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
+    schemaErrorFormatter: describeValidationErrors,
   });
+  app.setValidatorCompiler(compileValidator);
   installErrorHandling(app);
+  await registerOpenApi(app);
   const corsOptions = {
     origin: env.CORS_ORIGIN === '*' ? '*' : env.CORS_ORIGIN.split(','),
     methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
@@ -73,8 +81,9 @@ export async function buildApp({ env, storage, db, adminToken }: AppOptions): Pr
   await app.register(multipart, { limits: { fileSize: env.FILES_MAX_UPLOAD_SIZE + 1 } });
 
   const records = new FileRecords(db);
+  const metrics = new Metrics();
   const uploads = env.TUS_ENABLED
-    ? new UploadServers({ env, storage, records, partials: new UploadPartials(db), log: app.log })
+    ? new UploadServers({ env, storage, records, partials: new UploadPartials(db), log: app.log, metrics })
     : undefined;
   const context: AppContext = {
     env,
@@ -85,7 +94,9 @@ export async function buildApp({ env, storage, db, adminToken }: AppOptions): Pr
     signer: new UrlSigner(
       env.ASSETS_SIGNING_KEY ?? (await keptSecret(env.DATA_DIR, 'assets-signing-key')).value,
     ),
+    metrics,
   };
+  installMetrics(app, context);
   registerServerRoutes(app, context);
   registerUploadRoute(app, context);
   registerFileRoutes(app, context);

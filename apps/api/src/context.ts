@@ -3,6 +3,7 @@ import type { FileRecords } from './db/file-records.js';
 import type { Auth } from './http/auth.js';
 import type { UrlSigner } from './http/url-signer.js';
 import type { Locations } from './locations.js';
+import type { Metrics } from './metrics/metrics.js';
 import type { UploadServers } from './tus/upload-servers.js';
 
 /** What every route module is given. */
@@ -13,6 +14,8 @@ export interface AppContext {
   auth: Auth;
   /** Signs what URLs grant (signed asset URLs, direct upload endpoints) with ASSETS_SIGNING_KEY. */
   signer: UrlSigner;
+  /** Prometheus metrics; the janitor reports its runs with `metrics.janitorRun(location, result)`. */
+  metrics: Metrics;
   /** Absent when TUS_ENABLED=false. */
   uploads: UploadServers | undefined;
 }

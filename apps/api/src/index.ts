@@ -1,4 +1,12 @@
 export { type AppOptions, buildApp } from './app.js';
+export { withDotEnv } from './config/dotenv.js';
 export { type ApiEnv, parseApiEnv } from './config/env.js';
+export { withStorageDefaults } from './config/storage-defaults.js';
 export { openDatabase } from './db/database.js';
+export { FileRecords } from './db/file-records.js';
+export type { FileRow, UploadStatus } from './db/schema.js';
+export { type ByteProgress, type MeasuredContent, measureStored } from './files/file-bytes.js';
+export { type MoveDependencies, type MoveOptions, moveFile, type WarningLog } from './files/move-file.js';
+export type { Locations } from './locations.js';
+export { type LocationHealth, probeLocations } from './server/health.js';
 export { loadStorage } from './storage.js';

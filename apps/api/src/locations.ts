@@ -8,6 +8,8 @@ export interface Locations {
   has(name: string): boolean;
   readonly locationNames: string[];
   readonly defaultLocationName: string;
+  /** The driver name the location was configured with (`local`, `s3`). */
+  driverNameOf(name: string): string;
   /** The API's own settings of the location (STORAGE_<NAME>_ASSETS__*). */
   settingsOf(name: string): LocationSettings;
 }

@@ -1,6 +1,7 @@
 import { InvalidConfigError, InvalidStorageConfigError } from '@stowage/storage';
 import { buildApp } from './app.js';
 import { resolveAdminToken } from './config/admin-token.js';
+import { withDotEnv } from './config/dotenv.js';
 import { parseApiEnv } from './config/env.js';
 import { withStorageDefaults } from './config/storage-defaults.js';
 import { openDatabase } from './db/database.js';
@@ -10,8 +11,9 @@ import { loadStorage } from './storage.js';
 const SHUTDOWN_GRACE_MS = 10_000;
 
 async function main(): Promise<void> {
-  const env = parseApiEnv(process.env);
-  const storage = await loadStorage(withStorageDefaults(process.env, env.DATA_DIR));
+  const variables = withDotEnv(process.env);
+  const env = parseApiEnv(variables);
+  const storage = await loadStorage(withStorageDefaults(variables, env.DATA_DIR));
   const admin = await resolveAdminToken(env.ADMIN_TOKEN, env.DATA_DIR);
   const db = await openDatabase(env);
   const app = await buildApp({ env, storage, db, adminToken: admin.token });

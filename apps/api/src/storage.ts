@@ -46,6 +46,10 @@ class ConfiguredLocations implements Locations {
     return this.manager.defaultLocationName;
   }
 
+  driverNameOf(name: string): string {
+    return this.manager.driverNameOf(name);
+  }
+
   settingsOf(name: string): LocationSettings {
     return this.settings.get(name) ?? DEFAULT_LOCATION_SETTINGS;
   }

@@ -1,2 +1,3 @@
 export * from './buckets.js';
+export * from './location-env.js';
 export * from './s3-server.js';

@@ -4,10 +4,12 @@ import type { AppContext } from '../context.js';
 import type { FileRow } from '../db/schema.js';
 import { findFile } from '../files/find-file.js';
 import { errorBody, notFound } from '../http/errors.js';
+import { counted } from '../metrics/counted-stream.js';
 import { isNotModified, rangeStillApplies, type Validators } from './conditional.js';
 import { contentDisposition } from './content-disposition.js';
 import { parseRangeHeader } from './http-range.js';
 import { redirectsTo, redirectToBackend } from './redirect.js';
+import { assetSchema } from './schemas.js';
 import { assetAccess } from './signed-urls.js';
 
 type AssetRequest = { Params: { id: string }; Querystring: { download?: string; redirect?: string } };
@@ -25,6 +27,7 @@ export function registerAssetRoutes(app: FastifyInstance, context: AppContext): 
     method: ['GET', 'HEAD'],
     url: '/assets/:id',
     exposeHeadRoute: false,
+    schema: assetSchema,
     preHandler: assetAccess(context),
     handler: async (request, reply) => {
       const file = await findFile(context.records, request.params.id);
@@ -63,7 +66,9 @@ export function registerAssetRoutes(app: FastifyInstance, context: AppContext): 
       const abort = new AbortController();
       reply.raw.on('close', () => abort.abort());
       const body = await driver.read(file.filename_disk, { ...(range && { range }), signal: abort.signal });
-      return reply.send(body);
+      return reply.send(
+        counted(body, (bytes) => context.metrics.bytesSent.inc({ location: file.storage }, bytes)),
+      );
     },
   });
 }

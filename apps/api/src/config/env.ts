@@ -15,6 +15,7 @@ const apiEnvSchema = z
     HOST: z.string().min(1).default('0.0.0.0'),
     PUBLIC_URL: url.optional(),
     ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DATA_DIR: z.string().min(1).default('./data'),
     DB_CLIENT: z.enum(['sqlite', 'pg']).default('sqlite'),

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database, FileRow, FileRowUpdate, NewFileRow } from './schema.js';
+import type { Database, FileRow, FileRowUpdate, NewFileRow, UploadStatus } from './schema.js';
 
 export interface FileListQuery {
   limit: number;
@@ -85,5 +85,60 @@ export class FileRecords {
       .where('upload_status', '=', 'uploading')
       .where('modified_on', '<', before)
       .execute();
+  }
+
+  /**
+   * Points the record at its copy in `to`, only if it still names `from` (not deleted,
+   * not moved by someone else meanwhile); undefined otherwise.
+   */
+  async switchLocation(id: string, from: string, to: string): Promise<FileRow | undefined> {
+    const result = await this.db
+      .updateTable('files')
+      .set({ storage: to, modified_on: new Date().toISOString() })
+      .where('id', '=', id)
+      .where('storage', '=', from)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0 ? this.get(id) : undefined;
+  }
+
+  /** The files of a location in id order, `limit` after the id `after`: a cursor that survives rows leaving. */
+  async pageOfLocation(
+    storage: string,
+    { after, limit, status }: { after?: string; limit: number; status?: UploadStatus },
+  ): Promise<FileRow[]> {
+    let select = this.db.selectFrom('files').selectAll().where('storage', '=', storage);
+    if (after !== undefined) select = select.where('id', '>', after);
+    if (status !== undefined) select = select.where('upload_status', '=', status);
+    return select.orderBy('id').limit(limit).execute();
+  }
+
+  /** How many files of each status a location holds, and the bytes of its ready ones. */
+  async locationTotals(storage: string): Promise<{ ready: number; uploading: number; readyBytes: number }> {
+    const rows = await this.db
+      .selectFrom('files')
+      .select((eb) => [
+        'upload_status',
+        eb.fn.countAll<number>().as('files'),
+        eb.fn.sum<number>('filesize').as('bytes'),
+      ])
+      .where('storage', '=', storage)
+      .groupBy('upload_status')
+      .execute();
+    const of = (status: UploadStatus) => rows.find((row) => row.upload_status === status);
+    return {
+      ready: Number(of('ready')?.files ?? 0),
+      uploading: Number(of('uploading')?.files ?? 0),
+      readyBytes: Number(of('ready')?.bytes ?? 0),
+    };
+  }
+
+  /** The record whose bytes are stored under the key in that location, if any. */
+  async ownerOf(storage: string, key: string): Promise<FileRow | undefined> {
+    return this.db
+      .selectFrom('files')
+      .selectAll()
+      .where('storage', '=', storage)
+      .where('filename_disk', '=', key)
+      .executeTakeFirst();
   }
 }

@@ -15,7 +15,11 @@ export class ContentMeter extends Transform {
   bytesSeen = 0;
   private readonly hash = createHash('sha256');
 
-  constructor(private readonly maxSize = Number.POSITIVE_INFINITY) {
+  constructor(
+    private readonly maxSize = Number.POSITIVE_INFINITY,
+    /** Told of every chunk as it passes: a progress display of a long copy or check. */
+    private readonly onBytes?: (count: number) => void,
+  ) {
     super();
   }
 
@@ -26,6 +30,7 @@ export class ContentMeter extends Transform {
       return;
     }
     this.hash.update(chunk);
+    this.onBytes?.(chunk.length);
     callback(null, chunk);
   }
 

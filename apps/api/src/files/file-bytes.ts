@@ -9,9 +9,16 @@ export interface MeasuredContent {
   checksum: string;
 }
 
+/** Told of the bytes of a long copy or read as they pass. */
+export type ByteProgress = (count: number) => void;
+
 /** SHA-256 and size of what is stored under the key, read once. */
-export async function measureStored(driver: Driver, key: string): Promise<MeasuredContent> {
-  const meter = new ContentMeter();
+export async function measureStored(
+  driver: Driver,
+  key: string,
+  onBytes?: ByteProgress,
+): Promise<MeasuredContent> {
+  const meter = new ContentMeter(Number.POSITIVE_INFINITY, onBytes);
   await pipeline(await driver.read(key), meter, async (chunks: AsyncIterable<Buffer>) => {
     for await (const _ of chunks);
   });
@@ -21,19 +28,21 @@ export async function measureStored(driver: Driver, key: string): Promise<Measur
 /**
  * Copies a file's bytes between locations: server-side when the destination can take
  * them from the source directly, else streamed through this process. Answers what was
- * written, measured on the way (streamed) or read back (server-side).
+ * written, measured on the way (streamed) or read back (server-side; `onBytes` then
+ * follows that read).
  */
 export async function copyBetween(
   source: Driver,
   destination: Driver,
   file: FileRow,
+  onBytes?: ByteProgress,
 ): Promise<MeasuredContent> {
   const key = file.filename_disk;
   if (hasServerSideCopy(destination) && destination.canCopyFrom(source)) {
     await destination.copyFrom(source, key, key);
-    return measureStored(destination, key);
+    return measureStored(destination, key, onBytes);
   }
-  const meter = new ContentMeter();
+  const meter = new ContentMeter(Number.POSITIVE_INFINITY, onBytes);
   const content = await source.read(key);
   content.on('error', (error) => meter.destroy(error));
   try {

@@ -31,7 +31,12 @@ export function parseListQuery(query: Record<string, unknown>): FileListQuery {
 function integer(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   const number = Number(value);
-  if (typeof value !== 'string' || !/^\d+$/.test(value) || !Number.isSafeInteger(number)) {
+  // A number once the route's schema has coerced it; a string from a query parsed without it.
+  if (
+    !['string', 'number'].includes(typeof value) ||
+    !/^\d+$/.test(String(value)) ||
+    !Number.isSafeInteger(number)
+  ) {
     throw invalidQuery(`${name} must be a non-negative integer`);
   }
   return number;

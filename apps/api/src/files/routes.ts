@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { ApiError, invalidPayload, notFound } from '../http/errors.js';
 import { pickLocation } from '../locations.js';
@@ -9,30 +8,24 @@ import { moveFile } from './move-file.js';
 import { cleanFilename, cleanMediaType } from './names.js';
 import { presentFile } from './present-file.js';
 import { removeFile } from './remove-file.js';
-
-const patchSchema = z.strictObject({
-  title: z.string().max(1000).nullable().optional(),
-  filename_download: z.string().min(1).max(255).optional(),
-  type: z.string().optional(),
-  storage: z.string().min(1).optional(),
-});
+import { deleteFileSchema, fileChanges, getFileSchema, listFilesSchema, patchFileSchema } from './schemas.js';
 
 type IdParams = { Params: { id: string } };
 
 export function registerFileRoutes(app: FastifyInstance, context: AppContext): void {
-  const admin = { preHandler: context.auth.requireAdmin };
+  const preHandler = context.auth.requireAdmin;
 
-  app.get('/files', admin, async (request) => {
+  app.get('/files', { schema: listFilesSchema, preHandler }, async (request) => {
     const files = await context.records.list(parseListQuery(request.query as Record<string, unknown>));
     return { data: files.map(presentFile) };
   });
 
-  app.get<IdParams>('/files/:id', admin, async (request) => ({
+  app.get<IdParams>('/files/:id', { schema: getFileSchema, preHandler }, async (request) => ({
     data: presentFile(await findFile(context.records, request.params.id)),
   }));
 
-  app.patch<IdParams>('/files/:id', admin, async (request) => {
-    const parsed = patchSchema.safeParse(request.body ?? {});
+  app.patch<IdParams>('/files/:id', { schema: patchFileSchema, preHandler }, async (request) => {
+    const parsed = fileChanges.safeParse(request.body ?? {});
     if (!parsed.success) {
       throw invalidPayload(
         parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
@@ -52,7 +45,7 @@ export function registerFileRoutes(app: FastifyInstance, context: AppContext): v
       const to = pickLocation(context.storage, changes.storage);
       if (file.upload_status !== 'ready')
         throw new ApiError(409, 'CONFLICT', 'The file is still being uploaded');
-      file = await moveFile(context, file, to, request.log);
+      file = await moveFile({ ...context, log: request.log }, file, to);
     }
     const updated = await context.records.update(file.id, {
       ...(changes.title !== undefined && { title: changes.title }),
@@ -64,7 +57,7 @@ export function registerFileRoutes(app: FastifyInstance, context: AppContext): v
     return { data: presentFile(updated) };
   });
 
-  app.delete<IdParams>('/files/:id', admin, async (request, reply) => {
+  app.delete<IdParams>('/files/:id', { schema: deleteFileSchema, preHandler }, async (request, reply) => {
     const file = await findFile(context.records, request.params.id);
     if (!(await removeFile(context, file, request.log))) throw notFound();
     return reply.code(204).send();

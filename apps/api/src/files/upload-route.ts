@@ -10,6 +10,7 @@ import { cleanFilename, cleanMediaType, diskFilename } from './names.js';
 import { readyFileRecord } from './new-file-record.js';
 import { presentFile } from './present-file.js';
 import { removeFile } from './remove-file.js';
+import { uploadFilesSchema } from './schemas.js';
 
 /** Fields that describe the files after them; `storage` carries on, the others apply to the next file only. */
 interface PendingFields {
@@ -24,19 +25,23 @@ interface PendingFields {
  * location, client gone) the files already stored by this request are removed again.
  */
 export function registerUploadRoute(app: FastifyInstance, context: AppContext): void {
-  app.post('/files', { preHandler: context.auth.requireAdmin }, async (request) => {
-    if (!request.isMultipart()) throw invalidPayload('Expected a multipart/form-data body');
-    const created: FileRow[] = [];
-    try {
-      await receiveParts(request, context, created);
-    } catch (error) {
-      await Promise.all(created.map((file) => removeFile(context, file, request.log)));
-      throw error;
-    }
-    if (created.length === 0) throw invalidPayload('The request holds no file');
-    const files = created.map(presentFile);
-    return { data: files.length === 1 ? files[0] : files };
-  });
+  app.post(
+    '/files',
+    { schema: uploadFilesSchema, preHandler: context.auth.requireAdmin },
+    async (request) => {
+      if (!request.isMultipart()) throw invalidPayload('Expected a multipart/form-data body');
+      const created: FileRow[] = [];
+      try {
+        await receiveParts(request, context, created);
+      } catch (error) {
+        await Promise.all(created.map((file) => removeFile(context, file, request.log)));
+        throw error;
+      }
+      if (created.length === 0) throw invalidPayload('The request holds no file');
+      const files = created.map(presentFile);
+      return { data: files.length === 1 ? files[0] : files };
+    },
+  );
 }
 
 async function receiveParts(request: FastifyRequest, context: AppContext, created: FileRow[]): Promise<void> {
@@ -91,6 +96,7 @@ async function storeFile(context: AppContext, part: MultipartFile, fields: Pendi
     await driver.delete(key);
     throw contentTooLarge(context.env.FILES_MAX_UPLOAD_SIZE);
   }
+  context.metrics.bytesReceived.inc({ location: storage }, meter.bytesSeen);
   const file = readyFileRecord(
     { id, storage, filenameDisk: key, filenameDownload, title: fields.title, type },
     { size: meter.bytesSeen, checksum: meter.checksum() },

@@ -83,6 +83,10 @@ function describe(error: FastifyError): [number, string, string] {
   const status = error.statusCode ?? 500;
   if (status === 413) return [413, 'CONTENT_TOO_LARGE', error.message];
   if (status >= 400 && status < 500)
-    return [status, error.validation ? 'INVALID_QUERY' : 'INVALID_PAYLOAD', error.message];
+    return [
+      status,
+      error.validation && error.validationContext !== 'body' ? 'INVALID_QUERY' : 'INVALID_PAYLOAD',
+      error.message,
+    ];
   return [500, 'INTERNAL_SERVER_ERROR', 'An unexpected error occurred'];
 }

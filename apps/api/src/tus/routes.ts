@@ -6,6 +6,7 @@ import { isUuid } from '../files/names.js';
 import { ApiError } from '../http/errors.js';
 import { pickLocation } from '../locations.js';
 import { TUS_PATH } from './protocol.js';
+import { tusCreateSchema, tusUploadSchema } from './schemas.js';
 import type { UploadServers } from './upload-servers.js';
 
 type TusRequest = FastifyRequest<{ Params: { id?: string } }>;
@@ -44,13 +45,14 @@ export function registerTusRoutes(app: FastifyInstance, context: AppContext, upl
     };
     const discovery = (request: TusRequest, reply: FastifyReply) =>
       handOver(uploads.serverFor(uploads.locationNames[0]!), request, reply);
-    scope.route({ method: 'POST', url: TUS_PATH, handler: creation });
+    scope.route({ method: 'POST', url: TUS_PATH, schema: tusCreateSchema, handler: creation });
     scope.route({ method: 'OPTIONS', url: TUS_PATH, handler: discovery });
     // POST carries PATCH and DELETE for clients behind proxies (X-HTTP-Method-Override).
     scope.route({
       method: ['HEAD', 'PATCH', 'DELETE', 'POST'],
       url: `${TUS_PATH}/:id`,
       exposeHeadRoute: false,
+      schema: tusUploadSchema,
       handler: upload,
     });
     scope.route({ method: 'OPTIONS', url: `${TUS_PATH}/:id`, handler: discovery });

@@ -11,6 +11,8 @@ import { cleanFilename, cleanMediaType } from '../files/names.js';
 import { readyUploadChanges, uploadingFileRecord } from '../files/new-file-record.js';
 import { bearerTokenHash } from '../http/auth.js';
 import type { Locations } from '../locations.js';
+import { meterWrites } from '../metrics/metered-store.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { TUS_PATH, TUS_REQUEST_HEADERS, TUS_RESPONSE_HEADERS } from './protocol.js';
 
 export interface UploadServersOptions {
@@ -19,6 +21,7 @@ export interface UploadServersOptions {
   records: FileRecords;
   partials: UploadPartials;
   log: FastifyBaseLogger;
+  metrics: Metrics;
 }
 
 /**
@@ -34,7 +37,7 @@ export class UploadServers {
   readonly partials: UploadPartials;
   private readonly log: FastifyBaseLogger;
 
-  constructor({ env, storage, records, partials, log }: UploadServersOptions) {
+  constructor({ env, storage, records, partials, log, metrics }: UploadServersOptions) {
     this.env = env;
     this.storage = storage;
     this.records = records;
@@ -43,7 +46,10 @@ export class UploadServers {
     for (const name of storage.locationNames) {
       const driver = storage.location(name);
       if (hasResumableUploads(driver)) {
-        this.servers.set(name, this.createServer(name, driver.createResumableUploadStore() as DataStore));
+        const store = meterWrites(driver.createResumableUploadStore() as DataStore, (bytes) =>
+          metrics.bytesReceived.inc({ location: name }, bytes),
+        );
+        this.servers.set(name, this.createServer(name, store));
       }
     }
   }
