@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { ApiError, invalidPayload, notFound } from '../http/errors.js';
+import { parseBody } from '../http/validation.js';
 import { pickLocation } from '../locations.js';
 import { findFile } from './find-file.js';
 import { parseListQuery } from './list-query.js';
@@ -13,25 +14,20 @@ import { deleteFileSchema, fileChanges, getFileSchema, listFilesSchema, patchFil
 type IdParams = { Params: { id: string } };
 
 export function registerFileRoutes(app: FastifyInstance, context: AppContext): void {
-  const preHandler = context.auth.requireAdmin;
+  // The token before the request's shape: a request without one gets 401, whatever it sent.
+  const preValidation = context.auth.requireAdmin;
 
-  app.get('/files', { schema: listFilesSchema, preHandler }, async (request) => {
+  app.get('/files', { schema: listFilesSchema, preValidation }, async (request) => {
     const files = await context.records.list(parseListQuery(request.query as Record<string, unknown>));
     return { data: files.map(presentFile) };
   });
 
-  app.get<IdParams>('/files/:id', { schema: getFileSchema, preHandler }, async (request) => ({
+  app.get<IdParams>('/files/:id', { schema: getFileSchema, preValidation }, async (request) => ({
     data: presentFile(await findFile(context.records, request.params.id)),
   }));
 
-  app.patch<IdParams>('/files/:id', { schema: patchFileSchema, preHandler }, async (request) => {
-    const parsed = fileChanges.safeParse(request.body ?? {});
-    if (!parsed.success) {
-      throw invalidPayload(
-        parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
-      );
-    }
-    const changes = parsed.data;
+  app.patch<IdParams>('/files/:id', { schema: patchFileSchema, preValidation }, async (request) => {
+    const changes = parseBody(fileChanges, request.body);
     let file = await findFile(context.records, request.params.id);
     const filenameDownload =
       changes.filename_download === undefined ? undefined : cleanFilename(changes.filename_download);
@@ -57,7 +53,7 @@ export function registerFileRoutes(app: FastifyInstance, context: AppContext): v
     return { data: presentFile(updated) };
   });
 
-  app.delete<IdParams>('/files/:id', { schema: deleteFileSchema, preHandler }, async (request, reply) => {
+  app.delete<IdParams>('/files/:id', { schema: deleteFileSchema, preValidation }, async (request, reply) => {
     const file = await findFile(context.records, request.params.id);
     if (!(await removeFile(context, file, request.log))) throw notFound();
     return reply.code(204).send();

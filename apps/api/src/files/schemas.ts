@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { adminOnly, errorResponses, idParams } from '../http/schemas.js';
+import { adminOnly, dataAnswer, errorResponses, idParams, jsonBodySchema } from '../http/schemas.js';
 
 /** A file record as the API shows it (present-file.ts: the row without the uploader's token hash). */
 export const fileRecord = {
@@ -34,12 +34,7 @@ export const fileRecord = {
   additionalProperties: true,
 } as const;
 
-const oneFile = {
-  type: 'object',
-  required: ['data'],
-  properties: { data: fileRecord },
-  additionalProperties: true,
-};
+const oneFile = dataAnswer(fileRecord);
 
 /** PATCH /files/:id: what the handler parses, and (as JSON Schema) what the route documents and validates. */
 export const fileChanges = z.strictObject({
@@ -48,8 +43,6 @@ export const fileChanges = z.strictObject({
   type: z.string().optional(),
   storage: z.string().min(1).optional(),
 });
-
-const { $schema: _, ...fileChangesJson } = z.toJSONSchema(fileChanges, { target: 'draft-7' });
 
 export const listFilesSchema = {
   summary: 'List files',
@@ -100,7 +93,7 @@ export const patchFileSchema = {
   tags: ['files'],
   security: adminOnly,
   params: idParams,
-  body: fileChangesJson,
+  body: jsonBodySchema(fileChanges),
   response: { 200: oneFile, ...errorResponses(400, 401, 404, 409, 500, 502) },
 } as const;
 

@@ -3,10 +3,16 @@ import type { FastifySchemaCompiler } from 'fastify';
 import type { z } from 'zod';
 import { invalidPayload } from './errors.js';
 
-/** A JSON body checked against its schema; a 400 naming every faulty field otherwise. */
-export function parseBody<Schema extends z.ZodType>(schema: Schema, body: unknown): z.output<Schema> {
+/**
+ * A JSON body checked against its schema; a 400 naming every faulty field otherwise.
+ * No body is `{}`: what an optional body's schema (`.optional()`) makes of it.
+ */
+export function parseBody<Schema extends z.ZodType>(
+  schema: Schema,
+  body: unknown,
+): NonNullable<z.output<Schema>> {
   const parsed = schema.safeParse(body ?? {});
-  if (parsed.success) return parsed.data;
+  if (parsed.success) return parsed.data as NonNullable<z.output<Schema>>;
   throw invalidPayload(
     parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; '),
   );

@@ -17,7 +17,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         title: 'Stowage API',
         version: '0.1.0',
         description:
-          'Files in named storage locations (local folders, S3 buckets): REST file records, assets with ranges, TUS resumable uploads.',
+          'Files in named storage locations (local folders, S3 buckets): REST file records, assets with ranges, signed URLs and redirects, TUS resumable uploads, direct uploads to S3 (with Uppy).',
       },
       components: {
         securitySchemes: {
@@ -25,6 +25,13 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
             type: 'http',
             scheme: 'bearer',
             description: 'ADMIN_TOKEN (or METRICS_TOKEN for /server/metrics)',
+          },
+          accessToken: {
+            type: 'apiKey',
+            in: 'query',
+            name: 'access_token',
+            description:
+              "The same token in the URL (Directus' way), for what cannot send a header; it lands in browser history, proxy logs and Referer headers: prefer signed asset URLs",
           },
         },
       },

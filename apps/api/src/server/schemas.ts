@@ -1,4 +1,4 @@
-import { errorResponses, readAccess } from '../http/schemas.js';
+import { errorResponses, readAccess, tokenRequired } from '../http/schemas.js';
 
 const locationHealth = {
   type: 'object',
@@ -52,11 +52,18 @@ export const infoSchema = {
               type: 'array',
               items: {
                 type: 'object',
-                required: ['name', 'default', 'resumable_uploads'],
+                required: ['name', 'default', 'resumable_uploads', 'direct_uploads', 'assets_mode'],
                 properties: {
                   name: { type: 'string' },
                   default: { type: 'boolean' },
                   resumable_uploads: { type: 'boolean' },
+                  direct_uploads: { type: 'boolean', description: 'POST /files/uploads takes it (S3)' },
+                  assets_mode: {
+                    type: 'string',
+                    enum: ['proxy', 'redirect'],
+                    description:
+                      'How GET /assets/{id} delivers by default: through the API, or a 302 to the storage',
+                  },
                 },
                 additionalProperties: true,
               },
@@ -90,7 +97,7 @@ export const infoSchema = {
 export const metricsSchema = {
   summary: 'Prometheus metrics (ADMIN_TOKEN or METRICS_TOKEN)',
   tags: ['server'],
-  security: [{ bearerToken: [] }],
+  security: tokenRequired,
   response: {
     200: {
       description: 'Prometheus text format 0.0.4',
