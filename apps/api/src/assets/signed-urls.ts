@@ -1,21 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { findFile } from '../files/find-file.js';
 import { ApiError, invalidQuery, notFound } from '../http/errors.js';
 import { publicBaseUrl } from '../http/public-url.js';
 import { parseBody } from '../http/validation.js';
+import { signAssetSchema, signOptions } from './schemas.js';
 
 const PURPOSE = 'asset';
-/** SigV4's limit, and ours: a signed URL cannot be revoked short of changing the signing key. */
-const MAX_TTL_SECONDS = 7 * 24 * 3600;
-
-const signBody = z.strictObject({
-  /** Seconds; ASSETS_SIGNED_URL_TTL when absent. */
-  expires_in: z.number().int().min(1).max(MAX_TTL_SECONDS).optional(),
-  download: z.boolean().optional(),
-  redirect: z.boolean().optional(),
-});
 
 type SignRequest = { Params: { id: string } };
 type SignedQuery = { expires?: string; signature?: string };
@@ -27,8 +18,9 @@ type SignedQuery = { expires?: string; signature?: string };
  * bytes are delivered, so they stay outside it.
  */
 export function registerAssetSigningRoute(app: FastifyInstance, context: AppContext): void {
-  app.post<SignRequest>('/assets/:id/sign', { preHandler: context.auth.requireAdmin }, async (request) => {
-    const options = parseBody(signBody, request.body);
+  const route = { schema: signAssetSchema, preValidation: context.auth.requireAdmin };
+  app.post<SignRequest>('/assets/:id/sign', route, async (request) => {
+    const options = parseBody(signOptions, request.body);
     const file = await findFile(context.records, request.params.id);
     if (file.upload_status !== 'ready') throw notFound();
     const ttlSeconds = options.expires_in ?? Math.round(context.env.ASSETS_SIGNED_URL_TTL / 1000);
