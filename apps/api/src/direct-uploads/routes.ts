@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { cleanFilename, cleanMediaType } from '../files/names.js';
 import { presentFile } from '../files/present-file.js';
@@ -11,33 +10,15 @@ import { authorizeUpload } from './authorize.js';
 import { registerCompanionRoutes } from './companion-routes.js';
 import type { DirectUploads, StartedDirectUpload } from './direct-uploads.js';
 import { type GrantScope, issueGrant } from './grants.js';
-
-const MAX_GRANT_SECONDS = 7 * 24 * 3600;
-
-const startBody = z.strictObject({
-  storage: z.string().optional(),
-  filename: z.string().min(1).max(255),
-  type: z.string().optional(),
-  title: z.string().max(1000).optional(),
-  size: z.number().int().min(0),
-  /** Hex, or base64 as in S3's x-amz-checksum-sha256. */
-  checksum_sha256: z.string().optional(),
-  multipart: z.boolean().optional(),
-});
-
-const grantBody = z.strictObject({
-  storage: z.string().optional(),
-  /** Seconds during which uploads may start; each may then finish within FILES_DIRECT_UPLOAD_EXPIRATION. */
-  expires_in: z.number().int().min(60).max(MAX_GRANT_SECONDS).optional(),
-});
-
-const completeBody = z
-  .strictObject({
-    parts: z
-      .array(z.strictObject({ part_number: z.number().int().min(1), etag: z.string().min(1) }))
-      .optional(),
-  })
-  .optional();
+import {
+  abortDirectUploadSchema,
+  completeBody,
+  completeDirectUploadSchema,
+  grantBody,
+  grantSchema,
+  startBody,
+  startDirectUploadSchema,
+} from './schemas.js';
 
 type GrantRequest = { Params: { grant: string } };
 
@@ -53,11 +34,12 @@ export function registerDirectUploadRoutes(
   context: AppContext,
   uploads: DirectUploads,
 ): void {
-  const admin = { preHandler: context.auth.requireAdmin };
+  // The token before the body: a request without one gets 401, whatever it sent.
+  const preValidation = context.auth.requireAdmin;
   const endpointOf = (request: FastifyRequest, scope: GrantScope, expires: number) =>
     `${publicBaseUrl(request, context.env)}/files/uploads/${issueGrant(context.signer, scope, expires)}`;
 
-  app.post('/files/uploads', admin, async (request) => {
+  app.post('/files/uploads', { schema: startDirectUploadSchema, preValidation }, async (request) => {
     const body = parseBody(startBody, request.body);
     const filename = cleanFilename(body.filename);
     if (!filename) throw invalidPayload('filename is not a usable name');
@@ -74,7 +56,7 @@ export function registerDirectUploadRoutes(
     return { data: presentStarted(started, endpointOf(request, { file: started.file.id }, started.expires)) };
   });
 
-  app.post('/files/uploads/grants', admin, async (request) => {
+  app.post('/files/uploads/grants', { schema: grantSchema, preValidation }, async (request) => {
     const body = parseBody(grantBody, request.body);
     const storage = pickLocation(context.storage, body.storage);
     if (!uploads.accepts(storage))
@@ -90,18 +72,26 @@ export function registerDirectUploadRoutes(
     };
   });
 
-  app.post<GrantRequest>('/files/uploads/:grant/complete', async (request) => {
-    const id = await authorizeUpload(context, request.params.grant);
-    const body = parseBody(completeBody, request.body);
-    const parts = body?.parts?.map(({ part_number, etag }) => ({ partNumber: part_number, etag }));
-    const { file, checksum } = await uploads.complete(id, parts);
-    return { data: presentFile(file), meta: { checksum } };
-  });
+  app.post<GrantRequest>(
+    '/files/uploads/:grant/complete',
+    { schema: completeDirectUploadSchema },
+    async (request) => {
+      const id = await authorizeUpload(context, request.params.grant);
+      const body = parseBody(completeBody, request.body);
+      const parts = body.parts?.map(({ part_number, etag }) => ({ partNumber: part_number, etag }));
+      const { file, checksum } = await uploads.complete(id, parts);
+      return { data: presentFile(file), meta: { checksum } };
+    },
+  );
 
-  app.delete<GrantRequest>('/files/uploads/:grant', async (request, reply) => {
-    await uploads.abort(await authorizeUpload(context, request.params.grant));
-    return reply.code(204).send();
-  });
+  app.delete<GrantRequest>(
+    '/files/uploads/:grant',
+    { schema: abortDirectUploadSchema },
+    async (request, reply) => {
+      await uploads.abort(await authorizeUpload(context, request.params.grant));
+      return reply.code(204).send();
+    },
+  );
 
   registerCompanionRoutes(app, context, uploads);
 }
