@@ -6,7 +6,15 @@ import { isUuid } from '../files/names.js';
 import { ApiError } from '../http/errors.js';
 import { pickLocation } from '../locations.js';
 import { TUS_PATH } from './protocol.js';
-import { tusCreateSchema, tusUploadSchema } from './schemas.js';
+import {
+  tusAppendSchema,
+  tusCreateSchema,
+  tusDiscoverySchema,
+  tusMethodOverrideSchema,
+  tusOffsetSchema,
+  tusTerminateSchema,
+  tusUploadDiscoverySchema,
+} from './schemas.js';
 import type { UploadServers } from './upload-servers.js';
 
 type TusRequest = FastifyRequest<{ Params: { id?: string } }>;
@@ -46,16 +54,25 @@ export function registerTusRoutes(app: FastifyInstance, context: AppContext, upl
     const discovery = (request: TusRequest, reply: FastifyReply) =>
       handOver(uploads.serverFor(uploads.locationNames[0]!), request, reply);
     scope.route({ method: 'POST', url: TUS_PATH, schema: tusCreateSchema, handler: creation });
-    scope.route({ method: 'OPTIONS', url: TUS_PATH, handler: discovery });
-    // POST carries PATCH and DELETE for clients behind proxies (X-HTTP-Method-Override).
+    scope.route({ method: 'OPTIONS', url: TUS_PATH, schema: tusDiscoverySchema, handler: discovery });
+    // One route per method: each is its own operation in the OpenAPI document. POST
+    // carries PATCH and DELETE for clients behind proxies (X-HTTP-Method-Override).
+    const uploadMethods = {
+      HEAD: tusOffsetSchema,
+      PATCH: tusAppendSchema,
+      DELETE: tusTerminateSchema,
+      POST: tusMethodOverrideSchema,
+    };
+    // @fastify/swagger leaves out HEAD routes (Fastify's copies of GET routes) unless told.
+    const config = { swagger: { exposeHeadRoute: true } };
+    for (const [method, schema] of Object.entries(uploadMethods))
+      scope.route({ method, url: `${TUS_PATH}/:id`, schema, config, handler: upload });
     scope.route({
-      method: ['HEAD', 'PATCH', 'DELETE', 'POST'],
+      method: 'OPTIONS',
       url: `${TUS_PATH}/:id`,
-      exposeHeadRoute: false,
-      schema: tusUploadSchema,
-      handler: upload,
+      schema: tusUploadDiscoverySchema,
+      handler: discovery,
     });
-    scope.route({ method: 'OPTIONS', url: `${TUS_PATH}/:id`, handler: discovery });
   });
 }
 
