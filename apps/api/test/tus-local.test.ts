@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bytes, client, sha256 } from './helpers/http.js';
+import { bytes, client, type FileJson, sha256 } from './helpers/http.js';
 import { type RunningApi, startApi } from './helpers/in-process.js';
 import { tusUpload } from './helpers/tus.js';
 
@@ -89,6 +89,26 @@ describe('TUS on the local location', () => {
     expect((await tus('/files/tus/00000000-0000-4000-8000-000000000000', { method: 'HEAD' })).status).toBe(
       404,
     );
+  });
+
+  it('creates nothing on a POST to an upload unless it carries PATCH or DELETE in X-HTTP-Method-Override', async () => {
+    const created = await tus('/files/tus', { method: 'POST', headers: { 'upload-length': '10' } });
+    const path = new URL(created.headers.get('location')!).pathname;
+    const count = async () => (await http.json<{ data: FileJson[] }>('/files?limit=1000')).body.data.length;
+    const before = await count();
+    for (const override of [undefined, 'GET', 'POST']) {
+      const response = await tus(path, {
+        method: 'POST',
+        headers: { 'upload-length': '20', ...(override && { 'x-http-method-override': override }) },
+      });
+      expect(response.status).toBe(400);
+      const { errors } = (await response.json()) as { errors: { message: string }[] };
+      expect(errors[0]!.message).toContain('X-HTTP-Method-Override: PATCH or DELETE');
+    }
+    expect(await count()).toBe(before);
+    const terminated = await tus(path, { method: 'POST', headers: { 'x-http-method-override': 'DELETE' } });
+    expect(terminated.status).toBe(204);
+    await expect.poll(async () => (await http.json(path.replace('/tus', ''))).status).toBe(404);
   });
 
   it('needs the token, and names an unknown location', async () => {

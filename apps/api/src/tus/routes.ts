@@ -49,6 +49,7 @@ export function registerTusRoutes(app: FastifyInstance, context: AppContext, upl
     };
     const upload = async (request: TusRequest, reply: FastifyReply) => {
       await context.auth.requireAdmin(request, reply);
+      if (request.method === 'POST') requireMethodOverride(request);
       await handOver(await uploadServer(request, request.params.id!, context, uploads), request, reply);
     };
     const discovery = (request: TusRequest, reply: FastifyReply) =>
@@ -74,6 +75,20 @@ export function registerTusRoutes(app: FastifyInstance, context: AppContext, upl
       handler: discovery,
     });
   });
+}
+
+/**
+ * POST on an upload's URL is PATCH or DELETE in disguise: the tus server would take a
+ * plain one for a creation, past the checks of POST /files/tus (location, partials).
+ */
+function requireMethodOverride(request: FastifyRequest): void {
+  const override = request.headers['x-http-method-override'];
+  if (typeof override === 'string' && ['PATCH', 'DELETE'].includes(override.trim().toUpperCase())) return;
+  throw new ApiError(
+    400,
+    'INVALID_PAYLOAD',
+    'POST on an upload needs X-HTTP-Method-Override: PATCH or DELETE (uploads are created at /files/tus)',
+  );
 }
 
 function creationLocation(request: FastifyRequest, context: AppContext, uploads: UploadServers): string {
