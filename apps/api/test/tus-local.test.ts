@@ -111,6 +111,27 @@ describe('TUS on the local location', () => {
     await expect.poll(async () => (await http.json(path.replace('/tus', ''))).status).toBe(404);
   });
 
+  it('takes the token as ?access_token= too, for the upload it creates', async () => {
+    const query = `?access_token=${api.token}`;
+    const anonymous = (path: string, init: RequestInit & { headers?: Record<string, string> }) =>
+      fetch(`${api.url}${path}`, { ...init, headers: { 'tus-resumable': '1.0.0', ...init.headers } });
+    const created = await anonymous(`/files/tus${query}`, {
+      method: 'POST',
+      headers: { 'upload-length': '4' },
+    });
+    expect(created.status).toBe(201);
+    const path = new URL(created.headers.get('location')!).pathname;
+    const appended = await anonymous(`${path}${query}`, {
+      method: 'PATCH',
+      headers: { 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
+      body: 'abcd',
+    });
+    expect(appended.status).toBe(204);
+    // The token is the same in the header.
+    expect((await tus(path, { method: 'HEAD' })).headers.get('upload-offset')).toBe('4');
+    expect((await http.download(path.split('/').pop()!)).body.toString()).toBe('abcd');
+  });
+
   it('needs the token, and names an unknown location', async () => {
     const anonymous = await fetch(`${api.url}/files/tus`, {
       method: 'POST',

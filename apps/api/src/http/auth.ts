@@ -18,20 +18,30 @@ function bearerToken(authorization: string | null | undefined): string | undefin
 }
 
 /**
- * The request's token: the Authorization header, else `?access_token=` (Directus' way,
- * for what cannot send a header: `<img src>`, download links). A query token lands in
+ * A request's token: the Authorization header, else `?access_token=` (Directus' way, for
+ * what cannot send a header: `<img src>`, download links). A query token lands in
  * browser history, proxy logs and Referer headers; our own logs redact it.
  */
-function requestToken(request: FastifyRequest): string | undefined {
-  const header = bearerToken(request.headers.authorization);
+function tokenOf(authorization: string | null | undefined, accessToken: unknown): string | undefined {
+  const header = bearerToken(authorization);
   if (header !== undefined) return header;
-  const query = (request.query as Record<string, unknown> | undefined)?.access_token;
-  return typeof query === 'string' && query !== '' ? query : undefined;
+  return typeof accessToken === 'string' && accessToken !== '' ? accessToken : undefined;
 }
 
-/** The hash of the bearer token, as a resumable upload keeps it. */
-export function bearerTokenHash(authorization: string | null | undefined): string | null {
-  const token = bearerToken(authorization);
+function requestToken(request: FastifyRequest): string | undefined {
+  return tokenOf(
+    request.headers.authorization,
+    (request.query as Record<string, unknown> | undefined)?.access_token,
+  );
+}
+
+/**
+ * The hash of the token that created a resumable upload (as the tus server sees the
+ * request), which the upload keeps: the token the API let in, from the header or the query.
+ */
+export function uploadTokenHash(request: Request): string | null {
+  const accessToken = new URL(request.url).searchParams.get('access_token');
+  const token = tokenOf(request.headers.get('authorization'), accessToken);
   return token === undefined ? null : hashToken(token);
 }
 

@@ -9,7 +9,7 @@ import type { UploadPartials } from '../db/upload-partials.js';
 import { backfillChecksum } from '../files/checksum-backfill.js';
 import { cleanFilename, cleanMediaType } from '../files/names.js';
 import { readyUploadChanges, uploadingFileRecord } from '../files/new-file-record.js';
-import { bearerTokenHash } from '../http/auth.js';
+import { uploadTokenHash } from '../http/auth.js';
 import type { Locations } from '../locations.js';
 import { meterWrites } from '../metrics/metered-store.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -99,6 +99,8 @@ export class UploadServers {
       datastore,
       maxSize: env.FILES_MAX_UPLOAD_SIZE,
       namingFunction: () => crypto.randomUUID(),
+      // The id is the path's last segment: @tus/server would take a query (`?access_token=`) along.
+      getFileIdFromRequest: (req) => new URL(req.url).pathname.split('/').pop(),
       ...(publicUrl && { generateUrl: (_req, { path, id }) => `${publicUrl}${path}/${id}` }),
       allowedOrigins: env.CORS_ORIGIN === '*' ? undefined : env.CORS_ORIGIN.split(','),
       allowedHeaders: TUS_REQUEST_HEADERS,
@@ -106,7 +108,7 @@ export class UploadServers {
       disableTerminationForFinishedUploads: true,
       postReceiveInterval: 1000,
       onUploadCreate: async (req, upload) => {
-        const tokenHash = bearerTokenHash(req.headers.get('authorization'));
+        const tokenHash = uploadTokenHash(req);
         // A partial upload is no file: it is only routed and owned until a final upload joins it.
         if (req.headers.get('upload-concat')?.trim() === 'partial') {
           const created_on = new Date().toISOString();
