@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { MAX_PARTS } from '@stowage/storage-driver-s3';
 import { ERRORS } from '@tus/utils';
 import type { Budget } from './budget.js';
+import type { PartBuffers } from './part-buffers.js';
 import { expectedPartSize } from './part-plan.js';
 import type { StoredPart } from './stored-parts.js';
 import { StreamedAttempt } from './streamed-attempt.js';
@@ -16,21 +17,32 @@ export interface PartWriterOptions {
   initial: Buffer;
   /** Bytes of part buffers, shared by every upload of the store. */
   memory: Budget;
+  /** Where part buffers come from and go back to. */
+  buffers: PartBuffers;
+  /**
+   * Bytes the request's body declares (Content-Length), when it does: a part this body
+   * cannot fill is not streamed to S3 (its bytes would be sent for nothing, S3 refusing
+   * a part shorter than its Content-Length), only buffered.
+   */
+  bodyLength?: number | undefined;
   /** Stores one part (retrying as it sees fit); its body may be sent again, so it is a buffer. */
   uploadPart(partNumber: number, body: Buffer): Promise<StoredPart>;
   /** Sends a part once, its body streamed as it arrives, aborted by `signal` (see StreamedAttempt). */
   streamPart(partNumber: number, body: Readable, length: number, signal: AbortSignal): Promise<StoredPart>;
   /** Sees every new byte, in order, as it is taken (not the `initial` ones). */
   observe?(bytes: Buffer): void;
-  /** Told the moment a part is full, every byte up to its end having been observed. */
-  partFilled?(partNumber: number): void;
+  /**
+   * Told the moment a part is full, every byte up to its end having been observed; the
+   * part's buffer is reused only once what it answers has settled (the digest reads it).
+   */
+  partFilled?(partNumber: number): Promise<unknown> | undefined;
 }
 
 /**
  * Cuts the bytes of one PATCH into the upload's planned parts, streaming each to S3 as
  * it arrives (a first attempt), then retrying it from its buffer if that failed; parts
  * are stored several at once while reading on. Memory is taken from the
- * shared budget before a part buffer is allocated, which holds the request stream back
+ * shared budget before a part buffer is taken, which holds the request stream back
  * when the budget is spent.
  */
 export class PartWriter {
@@ -42,6 +54,8 @@ export class PartWriter {
   private attempt: StreamedAttempt | undefined;
   private filled = 0;
   private reserved = 0;
+  /** Bytes taken from the request's body so far. */
+  private received = 0;
   private nextPart: number;
   private readonly inFlight = new Set<Promise<void>>();
 
@@ -58,6 +72,7 @@ export class PartWriter {
       this.options.observe?.(taken);
       this.attempt?.push(taken);
       this.filled += copied;
+      this.received += copied;
       at += copied;
       if (this.filled === buffer.length) this.send();
     }
@@ -79,9 +94,11 @@ export class PartWriter {
     return this.buffer ? this.buffer.subarray(0, this.filled) : Buffer.alloc(0);
   }
 
+  /** Gives back the buffer of the part left unfilled; every read of its bytes must be over. */
   release(): void {
     this.attempt?.cancel();
     this.attempt = undefined;
+    if (this.buffer) this.options.buffers.give(this.buffer);
     this.buffer = undefined;
     this.options.memory.give(this.reserved);
     this.reserved = 0;
@@ -93,15 +110,18 @@ export class PartWriter {
     // Past the declared length, or past the last part S3 allows (a deferred length beyond its plan).
     if (length <= 0 || this.nextPart > MAX_PARTS) throw ERRORS.ERR_SIZE_EXCEEDED;
     this.reserved = await memory.take(length);
-    const buffer = Buffer.allocUnsafe(length);
+    const buffer = this.options.buffers.take(length);
     // The remainder of the previous PATCH starts the first part.
     this.filled = this.nextPart === this.options.firstPart ? initial.copy(buffer) : 0;
     this.buffer = buffer;
     const partNumber = this.nextPart;
-    this.attempt = new StreamedAttempt((body, signal) =>
-      this.options.streamPart(partNumber, body, length, signal),
-    );
-    this.attempt.push(buffer.subarray(0, this.filled));
+    const { bodyLength } = this.options;
+    if (bodyLength === undefined || this.filled + bodyLength - this.received >= length) {
+      this.attempt = new StreamedAttempt((body, signal) =>
+        this.options.streamPart(partNumber, body, length, signal),
+      );
+      this.attempt.push(buffer.subarray(0, this.filled));
+    }
     return buffer;
   }
 
@@ -109,14 +129,15 @@ export class PartWriter {
     const body = this.buffer!;
     const reserved = this.reserved;
     const partNumber = this.nextPart++;
-    this.options.partFilled?.(partNumber);
-    const attempt = this.attempt!;
-    attempt.end();
+    const read = this.options.partFilled?.(partNumber);
+    const attempt = this.attempt;
+    attempt?.end();
     this.attempt = undefined;
     this.buffer = undefined;
     this.reserved = 0;
     this.filled = 0;
-    const sending = attempt.result
+    const stored = attempt ? attempt.result : Promise.resolve(undefined);
+    const sending = stored
       .then((streamed) => streamed ?? this.options.uploadPart(partNumber, body))
       .then(
         (part) => void this.stored.set(partNumber, part),
@@ -124,7 +145,14 @@ export class PartWriter {
           this.failure ??= error;
         },
       )
+      // The digest's failure is its own to report (at the commit), not the part's.
+      .then(() => read)
+      .then(
+        () => {},
+        () => {},
+      )
       .finally(() => {
+        this.options.buffers.give(body);
         this.options.memory.give(reserved);
         this.inFlight.delete(sending);
       });

@@ -4,6 +4,7 @@ import type { Budget } from './budget.js';
 import { asUploadError } from './errors.js';
 import type { S3Location } from './location.js';
 import type { OpenUpload } from './open-upload.js';
+import type { PartBuffers } from './part-buffers.js';
 import type { PartUploads } from './part-uploads.js';
 import { PartWriter } from './part-writer.js';
 
@@ -12,6 +13,7 @@ export interface PatchResources {
   partUploads: PartUploads;
   /** Bytes of part buffers, shared by every upload of the store. */
   memory: Budget;
+  buffers: PartBuffers;
 }
 
 /**
@@ -28,18 +30,20 @@ export async function receivePatch(
   resources: PatchResources,
 ): Promise<void> {
   const { state } = open;
-  const { checksum: expected } = currentWriteRequest();
+  const { checksum: expected, length: bodyLength } = currentWriteRequest();
   const checksum = expected && new BodyChecksum(expected);
   const digest = await open.resumeDigest();
   const committed = open.progress.parts;
   /** The digest state at the end of each part filled by this request, for a commit that stops there. */
-  const digestAtPart = new Map<number, string>();
+  const digestAtPart = new Map<number, Promise<string>>();
   const writer = new PartWriter({
     partSize: state.partSize,
     size: state.size,
     firstPart: committed + 1,
     initial: await open.readRemainder(),
     memory: resources.memory,
+    buffers: resources.buffers,
+    bodyLength,
     uploadPart: (partNumber, body) => resources.partUploads.buffered(state, partNumber, body),
     streamPart: (partNumber, body, length, signal) =>
       resources.partUploads.streamed(state, partNumber, body, length, signal),
@@ -48,7 +52,10 @@ export async function receivePatch(
       digest?.update(bytes);
     },
     partFilled: (partNumber) => {
-      if (digest) digestAtPart.set(partNumber, digest.save());
+      if (!digest) return undefined;
+      const saved = digest.save();
+      digestAtPart.set(partNumber, saved);
+      return saved;
     },
   });
   // The request stream's own error (the client went away) is rethrown as it is: @tus/server recognises it.
@@ -65,14 +72,14 @@ export async function receivePatch(
     if (writer.failure !== undefined) {
       // The parts before the failed one stay valid, the bytes past it count for nothing.
       if (checksum === undefined && parts > committed)
-        await open.commit({ parts, leftover: Buffer.alloc(0), digest: digestAtPart.get(parts) });
+        await open.commit({ parts, leftover: Buffer.alloc(0), digest: await digestAtPart.get(parts) });
       throw asUploadError(resources.location, writer.failure, open.id, 'upload part');
     }
     if (checksum !== undefined) {
       if (streamError !== undefined) throw streamError;
       if (!checksum.matches()) throw EXTENSION_ERRORS.CHECKSUM_MISMATCH;
     }
-    await open.commit({ parts, leftover, digest: digest?.save() });
+    await open.commit({ parts, leftover, digest: await digest?.save() });
   } finally {
     writer.release();
   }

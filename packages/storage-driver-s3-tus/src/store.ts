@@ -20,6 +20,7 @@ import { asUploadError } from './errors.js';
 import type { S3Location } from './location.js';
 import { OpenUploads } from './open-uploads.js';
 import type { TusOptions } from './options.js';
+import { PartBuffers } from './part-buffers.js';
 import { planPartSize } from './part-plan.js';
 import { PartUploads } from './part-uploads.js';
 import { receivePatch } from './receive-patch.js';
@@ -47,6 +48,7 @@ export class S3TusStore extends DataStore implements ContentDigests, Concatenati
   private readonly uploads: OpenUploads;
   private readonly partUploads: PartUploads;
   private readonly memory: Budget;
+  private readonly buffers: PartBuffers;
 
   constructor(
     readonly location: S3Location,
@@ -72,6 +74,7 @@ export class S3TusStore extends DataStore implements ContentDigests, Concatenati
       retries: options.partRetries,
     });
     this.memory = new Budget(options.memoryBudget);
+    this.buffers = new PartBuffers(options.chunkSize, options.memoryBudget);
   }
 
   override async create(upload: Upload): Promise<Upload> {
@@ -140,6 +143,7 @@ export class S3TusStore extends DataStore implements ContentDigests, Concatenati
       location: this.location,
       partUploads: this.partUploads,
       memory: this.memory,
+      buffers: this.buffers,
     });
     if (open.isWhole) await open.complete(await open.finalDigest());
     return open.offset;
