@@ -8,6 +8,7 @@ import {
   ConcatenationPostHandler,
   DiscoveryOptionsHandler,
 } from './handlers.js';
+import { nodeBody } from './node-body.js';
 
 export type TusServerOptions = ConstructorParameters<typeof Server>[0] & { datastore: DataStore };
 
@@ -15,6 +16,7 @@ export type TusServerOptions = ConstructorParameters<typeof Server>[0] & { datas
  * @tus/server with what it lacks of the protocol: the checksum and concatenation
  * extensions (with stores that have them), Tus-Checksum-Algorithm in discovery,
  * X-HTTP-Method-Override, and 412 with Tus-Version for a version it does not speak.
+ * Request bodies reach the store without srvx's copy of every chunk (node-body.ts).
  */
 export class TusServer extends Server {
   constructor(options: TusServerOptions) {
@@ -31,7 +33,12 @@ export class TusServer extends Server {
     // Clients behind proxies that only pass GET and POST send PATCH and DELETE as POST.
     const override = req.headers['x-http-method-override'];
     if (req.method === 'POST' && typeof override === 'string') req.method = override.trim().toUpperCase();
-    const response = await this.handleWeb(new NodeRequest({ req, res }) as unknown as Request);
+    const request = new NodeRequest({ req, res });
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      let body: ReadableStream<Uint8Array> | undefined;
+      Object.defineProperty(request, 'body', { get: () => (body ??= nodeBody(req)) });
+    }
+    const response = await this.handleWeb(request as unknown as Request);
     if (!req.complete && response.status >= 400) {
       // Keep the connection while the refused body is read away, so the client reads the answer.
       response.headers.delete('Connection');
