@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { UploadPartCommand, UploadPartCopyCommand } from '@aws-sdk/client-s3';
 import { copySource } from '@stowage/storage-driver-s3';
-import { Budget } from './budget.js';
+import { Budget } from '@stowage/tus-extensions';
 import type { Piece } from './concat-plan.js';
 import type { S3Location } from './location.js';
 import { withRetries } from './retry.js';

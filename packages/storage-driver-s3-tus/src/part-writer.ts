@@ -1,11 +1,18 @@
 import type { Readable } from 'node:stream';
 import { MAX_PARTS } from '@stowage/storage-driver-s3';
+import type { Budget } from '@stowage/tus-extensions';
 import { ERRORS } from '@tus/utils';
-import type { Budget } from './budget.js';
 import type { PartBuffers } from './part-buffers.js';
 import { expectedPartSize } from './part-plan.js';
 import type { StoredPart } from './stored-parts.js';
 import { StreamedAttempt } from './streamed-attempt.js';
+
+/**
+ * Parts of one PATCH being stored at once (lib-storage's queueSize). More would not make
+ * the upload faster (each part is streamed as it arrives): they would only hold memory
+ * while S3 is slower than the client, who waits instead.
+ */
+const PARTS_IN_FLIGHT = 4;
 
 export interface PartWriterOptions {
   partSize: number;
@@ -105,6 +112,7 @@ export class PartWriter {
   }
 
   private async allocate(): Promise<Buffer> {
+    while (this.inFlight.size >= PARTS_IN_FLIGHT) await Promise.race(this.inFlight);
     const { partSize, size, initial, memory } = this.options;
     const length = expectedPartSize(this.nextPart, partSize, size);
     // Past the declared length, or past the last part S3 allows (a deferred length beyond its plan).

@@ -1,6 +1,5 @@
 import type { Readable } from 'node:stream';
-import { BodyChecksum, currentWriteRequest, EXTENSION_ERRORS } from '@stowage/tus-extensions';
-import type { Budget } from './budget.js';
+import { BodyChecksum, type Budget, currentWriteRequest, EXTENSION_ERRORS } from '@stowage/tus-extensions';
 import { asUploadError } from './errors.js';
 import type { S3Location } from './location.js';
 import type { OpenUpload } from './open-upload.js';

@@ -3,6 +3,7 @@ import { CreateMultipartUploadCommand, PutObjectCommand } from '@aws-sdk/client-
 import { formatByteSize, InvalidOptionError } from '@stowage/storage';
 import { isNotFound, listObjects, MAX_PARTS, MIN_PART_SIZE } from '@stowage/storage-driver-s3';
 import {
+  Budget,
   type Concatenation,
   type ConcatRole,
   type ContentDigests,
@@ -13,7 +14,6 @@ import {
   type PartialUpload,
 } from '@stowage/tus-extensions';
 import { DataStore, ERRORS, Upload } from '@tus/utils';
-import { Budget } from './budget.js';
 import { abortMultipartUpload, finalObjectParams } from './completion.js';
 import { concatenate } from './concatenation.js';
 import { asUploadError } from './errors.js';

@@ -1,5 +1,5 @@
 import { hasResumableUploads } from '@stowage/storage';
-import { hasConcatenation, hasContentDigests, TusServer } from '@stowage/tus-extensions';
+import { Budget, hasConcatenation, hasContentDigests, TusServer } from '@stowage/tus-extensions';
 import { type DataStore, EVENTS, type Upload } from '@tus/utils';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ApiEnv } from '../config/env.js';
@@ -33,6 +33,8 @@ export class UploadServers {
   private readonly records: FileRecords;
   readonly partials: UploadPartials;
   private readonly log: FastifyBaseLogger;
+  /** TUS_MAX_CONCURRENT_WRITES, shared by the servers of every location: the process's memory is one. */
+  private readonly writeSlots: Budget;
 
   constructor({ env, storage, records, partials, log }: UploadServersOptions) {
     this.env = env;
@@ -40,6 +42,7 @@ export class UploadServers {
     this.records = records;
     this.partials = partials;
     this.log = log;
+    this.writeSlots = new Budget(env.TUS_MAX_CONCURRENT_WRITES);
     for (const name of storage.locationNames) {
       const driver = storage.location(name);
       if (hasResumableUploads(driver)) {
@@ -91,6 +94,7 @@ export class UploadServers {
     const server = new TusServer({
       path: TUS_PATH,
       datastore,
+      writeSlots: this.writeSlots,
       maxSize: env.FILES_MAX_UPLOAD_SIZE,
       namingFunction: () => crypto.randomUUID(),
       ...(publicUrl && { generateUrl: (_req, { path, id }) => `${publicUrl}${path}/${id}` }),
