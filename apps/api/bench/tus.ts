@@ -2,7 +2,8 @@
  * Resumable uploads through the running API (tus-js-client to /files/tus on an S3
  * location) beside, in the same run and on the same RGW: a raw lib-storage `Upload`, a
  * bare hop (bench/bare-hop.ts: node:http streaming each request body into lib-storage,
- * in its own process) and @tus/s3-store behind a bare @tus/server (its own process).
+ * in its own process; sent the same 50 MiB requests, one after the other) and
+ * @tus/s3-store behind a bare @tus/server (its own process).
  * Then many clients at once through the API. Each API leg gets a fresh API process
  * (the build, as `pnpm start` runs it), whose peak RSS is the leg's.
  * Run: `pnpm --filter @stowage/api bench` (BENCH_SIZE_MIB, default 1024; BENCH_ROUNDS,
@@ -63,21 +64,30 @@ function tusUpload(endpoint: string, data: Buffer, options: Partial<UploadOption
   });
 }
 
-/** PUT of `size` bytes to the bare hop, streamed. */
-function hopUpload(url: string, size: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'PUT', headers: { 'content-length': size } });
-    req.on('error', reject);
-    req.on('response', (response) => {
-      response.resume();
-      response.on('end', () =>
-        response.statusCode === 204
-          ? resolve()
-          : reject(new Error(`the hop answered ${response.statusCode}`)),
-      );
+/**
+ * `size` bytes to the bare hop in requests of `chunk` bytes, one after the other, as
+ * tus-js-client sends its chunks: each body streamed into an object of its own.
+ */
+async function hopUpload(url: string, size: number, chunk: number): Promise<void> {
+  for (let at = 0, index = 0; at < size; at += chunk, index++) {
+    const length = Math.min(chunk, size - at);
+    await new Promise<void>((resolve, reject) => {
+      const req = request(`${url}/hop-${index}.bin`, {
+        method: 'PUT',
+        headers: { 'content-length': length },
+      });
+      req.on('error', reject);
+      req.on('response', (response) => {
+        response.resume();
+        response.on('end', () =>
+          response.statusCode === 204
+            ? resolve()
+            : reject(new Error(`the hop answered ${response.statusCode}`)),
+        );
+      });
+      source(length).pipe(req);
     });
-    source(size).pipe(req);
-  });
+  }
 }
 
 interface LegResult {
@@ -172,7 +182,7 @@ async function main(): Promise<void> {
           queueSize: 4,
         }).done();
       }),
-    hop: () => measured('hop', hop.child.pid, () => hopUpload(`${hop.url}/hop.bin`, SIZE)),
+    hop: () => measured('hop', hop.child.pid, () => hopUpload(hop.url, SIZE, 50 * MIB)),
     tusS3Store: () =>
       measured('tusS3Store', tusS3Store.child.pid, () =>
         tusUpload(`${tusS3Store.url}/files`, data, { chunkSize: 50 * MIB }),
@@ -223,7 +233,7 @@ async function main(): Promise<void> {
 
 const LABELS: Record<string, string> = {
   raw: 'raw lib-storage Upload (8 MiB parts, 4 in flight)',
-  hop: 'bare hop (node:http → lib-storage Upload)',
+  hop: 'bare hop (node:http → lib-storage Upload), 50 MiB requests',
   tusS3Store: '@tus/s3-store + bare @tus/server, 50 MiB chunks',
   api50: 'API /files/tus, 50 MiB chunks',
   api5x4: 'API /files/tus, 5 MiB chunks, parallelUploads: 4',
