@@ -3,7 +3,7 @@ import { MAX_PARTS } from '@stowage/storage-driver-s3';
 import type { Budget } from '@stowage/tus-extensions';
 import { ERRORS } from '@tus/utils';
 import type { PartBuffers } from './part-buffers.js';
-import { expectedPartSize } from './part-plan.js';
+import { type PartFit, partLength } from './part-plan.js';
 import type { StoredPart } from './stored-parts.js';
 import { StreamedAttempt } from './streamed-attempt.js';
 
@@ -18,10 +18,14 @@ export interface PartWriterOptions {
   partSize: number;
   /** The upload's length, when known: its last part is sent as soon as it is full. */
   size: number | undefined;
-  /** Number of the first part to fill (the part after the contiguous ones). */
+  /** Number of the first part to fill (the part after the acknowledged ones). */
   firstPart: number;
+  /** Where the first part starts in the upload (the end of the acknowledged parts). */
+  firstPartStart: number;
   /** Bytes already received for the first part (the remainder of the previous PATCH). */
   initial: Buffer;
+  /** How far parts may depart from the plan to fit the request's body. */
+  fit: PartFit;
   /** Bytes of part buffers, shared by every upload of the store. */
   memory: Budget;
   /** Where part buffers come from and go back to. */
@@ -46,9 +50,9 @@ export interface PartWriterOptions {
 }
 
 /**
- * Cuts the bytes of one PATCH into the upload's planned parts, streaming each to S3 as
- * it arrives (a first attempt), then retrying it from its buffer if that failed; parts
- * are stored several at once while reading on. Memory is taken from the
+ * Cuts the bytes of one PATCH into parts (the plan's, fitted to the body: partLength),
+ * streaming each to S3 as it arrives (a first attempt), then retrying it from its buffer
+ * if that failed; parts are stored several at once while reading on. Memory is taken from the
  * shared budget before a part buffer is taken, which holds the request stream back
  * when the budget is spent.
  */
@@ -64,10 +68,13 @@ export class PartWriter {
   /** Bytes taken from the request's body so far. */
   private received = 0;
   private nextPart: number;
+  /** Where the part being filled (or the next one) starts in the upload. */
+  private start: number;
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly options: PartWriterOptions) {
     this.nextPart = options.firstPart;
+    this.start = options.firstPartStart;
   }
 
   async write(chunk: Buffer): Promise<void> {
@@ -90,10 +97,10 @@ export class PartWriter {
    * remainder), still held in the buffer until `release()`.
    */
   async finish(): Promise<Buffer> {
-    const { initial, firstPart, partSize, size } = this.options;
+    const { initial, firstPart, size } = this.options;
     if (this.buffer === undefined && this.nextPart === firstPart && initial.length > 0) {
-      // An empty PATCH: the remainder stays, unless the length it declared makes it a whole last part.
-      if (expectedPartSize(firstPart, partSize, size) !== initial.length) return initial;
+      // An empty PATCH: the remainder stays, unless the length it declared makes it the last part.
+      if (this.start + initial.length !== size) return initial;
       await this.allocate();
       this.send();
     }
@@ -113,18 +120,19 @@ export class PartWriter {
 
   private async allocate(): Promise<Buffer> {
     while (this.inFlight.size >= PARTS_IN_FLIGHT) await Promise.race(this.inFlight);
-    const { partSize, size, initial, memory } = this.options;
-    const length = expectedPartSize(this.nextPart, partSize, size);
+    const { partSize, size, initial, memory, bodyLength, fit } = this.options;
+    // The remainder of the previous PATCH starts the first part.
+    const before = this.nextPart === this.options.firstPart ? initial.length : 0;
+    const available = bodyLength === undefined ? undefined : before + bodyLength - this.received;
+    const partNumber = this.nextPart;
+    const length = partLength(partNumber, this.start, { partSize, size }, before, available, fit);
     // Past the declared length, or past the last part S3 allows (a deferred length beyond its plan).
-    if (length <= 0 || this.nextPart > MAX_PARTS) throw ERRORS.ERR_SIZE_EXCEEDED;
+    if (length <= 0 || partNumber > MAX_PARTS) throw ERRORS.ERR_SIZE_EXCEEDED;
     this.reserved = await memory.take(length);
     const buffer = this.options.buffers.take(length);
-    // The remainder of the previous PATCH starts the first part.
-    this.filled = this.nextPart === this.options.firstPart ? initial.copy(buffer) : 0;
+    this.filled = before > 0 ? initial.copy(buffer) : 0;
     this.buffer = buffer;
-    const partNumber = this.nextPart;
-    const { bodyLength } = this.options;
-    if (bodyLength === undefined || this.filled + bodyLength - this.received >= length) {
+    if (available === undefined || available >= length) {
       this.attempt = new StreamedAttempt((body, signal) =>
         this.options.streamPart(partNumber, body, length, signal),
       );
@@ -137,6 +145,7 @@ export class PartWriter {
     const body = this.buffer!;
     const reserved = this.reserved;
     const partNumber = this.nextPart++;
+    this.start += body.length;
     const read = this.options.partFilled?.(partNumber);
     const attempt = this.attempt;
     attempt?.end();

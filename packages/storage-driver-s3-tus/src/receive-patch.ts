@@ -4,6 +4,7 @@ import { asUploadError } from './errors.js';
 import type { S3Location } from './location.js';
 import type { OpenUpload } from './open-upload.js';
 import type { PartBuffers } from './part-buffers.js';
+import type { PartFit } from './part-plan.js';
 import type { PartUploads } from './part-uploads.js';
 import { PartWriter } from './part-writer.js';
 
@@ -13,6 +14,8 @@ export interface PatchResources {
   /** Bytes of part buffers, shared by every upload of the store. */
   memory: Budget;
   buffers: PartBuffers;
+  /** How far parts may depart from the plan to fit a request's body. */
+  fit: PartFit;
 }
 
 /**
@@ -39,7 +42,9 @@ export async function receivePatch(
     partSize: state.partSize,
     size: state.size,
     firstPart: committed + 1,
+    firstPartStart: open.partsEnd,
     initial: await open.readRemainder(),
+    fit: resources.fit,
     memory: resources.memory,
     buffers: resources.buffers,
     bodyLength,
@@ -66,19 +71,24 @@ export async function receivePatch(
   }
   try {
     const leftover = await writer.finish();
+    // The parts that count: from the first of this request, up to a gap.
     let parts = committed;
-    while (writer.stored.has(parts + 1)) parts++;
+    let end = open.partsEnd;
+    for (let part = writer.stored.get(parts + 1); part; part = writer.stored.get(parts + 1)) {
+      parts++;
+      end += part.size;
+    }
     if (writer.failure !== undefined) {
       // The parts before the failed one stay valid, the bytes past it count for nothing.
       if (checksum === undefined && parts > committed)
-        await open.commit({ parts, leftover: Buffer.alloc(0), digest: await digestAtPart.get(parts) });
+        await open.commit({ parts, end, leftover: Buffer.alloc(0), digest: await digestAtPart.get(parts) });
       throw asUploadError(resources.location, writer.failure, open.id, 'upload part');
     }
     if (checksum !== undefined) {
       if (streamError !== undefined) throw streamError;
       if (!checksum.matches()) throw EXTENSION_ERRORS.CHECKSUM_MISMATCH;
     }
-    await open.commit({ parts, leftover, digest: await digest?.save() });
+    await open.commit({ parts, end, leftover, digest: await digest?.save() });
   } finally {
     writer.release();
   }

@@ -21,7 +21,7 @@ import type { S3Location } from './location.js';
 import { OpenUploads } from './open-uploads.js';
 import type { TusOptions } from './options.js';
 import { PartBuffers } from './part-buffers.js';
-import { planPartSize } from './part-plan.js';
+import { type PartFit, planPartSize } from './part-plan.js';
 import { PartUploads } from './part-uploads.js';
 import { receivePatch } from './receive-patch.js';
 import { withRetries } from './retry.js';
@@ -49,6 +49,7 @@ export class S3TusStore extends DataStore implements ContentDigests, Concatenati
   private readonly partUploads: PartUploads;
   private readonly memory: Budget;
   private readonly buffers: PartBuffers;
+  private readonly fit: PartFit;
 
   constructor(
     readonly location: S3Location,
@@ -75,6 +76,7 @@ export class S3TusStore extends DataStore implements ContentDigests, Concatenati
     });
     this.memory = new Budget(options.memoryBudget);
     this.buffers = new PartBuffers(options.chunkSize, options.memoryBudget);
+    this.fit = { fitToBody: !location.provider.requireEqualParts, minPartSize, maxParts: options.maxParts };
   }
 
   override async create(upload: Upload): Promise<Upload> {
@@ -144,6 +146,7 @@ export class S3TusStore extends DataStore implements ContentDigests, Concatenati
       partUploads: this.partUploads,
       memory: this.memory,
       buffers: this.buffers,
+      fit: this.fit,
     });
     if (open.isWhole) await open.complete(await open.finalDigest());
     return open.offset;
