@@ -18,11 +18,11 @@ export const tusOptionsSchema = z
     maxConcurrentPartUploads: envInteger({ min: 1, max: 1000 }).default(60),
     /**
      * Bytes of parts buffered in memory, all uploads together. Uploads so large that
-     * their parts would exceed it are refused (413). The default keeps an API under
-     * 256 MiB of RSS with 200 uploads at once, and is still 8 default parts in flight:
-     * more than RGW on two cores takes at once.
+     * their parts would exceed it are refused (413). The default keeps the API under
+     * 256 MiB of RSS with 200 uploads at once, and is still 6 default parts in flight:
+     * as many as RGW on two cores takes at once.
      */
-    memoryBudget: byteSize({ min: MIN_PART_SIZE }).default(64 * MiB),
+    memoryBudget: byteSize({ min: MIN_PART_SIZE }).default(48 * MiB),
     /**
      * Length assumed when planning the parts of an upload whose length is deferred; such
      * an upload cannot grow past the plan's `maxParts` parts. Default: chunkSize × maxParts.

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { MAX_PARTS } from '@stowage/storage-driver-s3';
 import type { Budget } from '@stowage/tus-extensions';
 import { ERRORS } from '@tus/utils';
-import type { PartBuffers } from './part-buffers.js';
+import type { PartBuffer, PartBuffers } from './part-buffers.js';
 import { type PartFit, partLength } from './part-plan.js';
 import type { StoredPart } from './stored-parts.js';
 import { StreamedAttempt } from './streamed-attempt.js';
@@ -61,9 +61,8 @@ export class PartWriter {
   readonly stored = new Map<number, StoredPart>();
   /** The first part failure; no more bytes are taken after it. */
   failure: unknown;
-  private buffer: Buffer | undefined;
+  private buffer: PartBuffer | undefined;
   private attempt: StreamedAttempt | undefined;
-  private filled = 0;
   private reserved = 0;
   /** Bytes taken from the request's body so far. */
   private received = 0;
@@ -81,20 +80,18 @@ export class PartWriter {
     for (let at = 0; at < chunk.length; ) {
       if (this.failure !== undefined) throw this.failure;
       const buffer = this.buffer ?? (await this.allocate());
-      const copied = chunk.copy(buffer, this.filled, at);
-      const taken = buffer.subarray(this.filled, this.filled + copied);
+      const taken = buffer.fill(chunk, at);
       this.options.observe?.(taken);
       this.attempt?.push(taken);
-      this.filled += copied;
-      this.received += copied;
-      at += copied;
-      if (this.filled === buffer.length) this.send();
+      this.received += taken.length;
+      at += taken.length;
+      if (buffer.full) this.send();
     }
   }
 
   /**
    * Waits for the parts in flight and answers the bytes that fill no part (the new
-   * remainder), still held in the buffer until `release()`.
+   * remainder).
    */
   async finish(): Promise<Buffer> {
     const { initial, firstPart, size } = this.options;
@@ -105,20 +102,20 @@ export class PartWriter {
       this.send();
     }
     await Promise.all(this.inFlight);
-    return this.buffer ? this.buffer.subarray(0, this.filled) : Buffer.alloc(0);
+    return this.buffer ? this.buffer.bytes() : Buffer.alloc(0);
   }
 
   /** Gives back the buffer of the part left unfilled; every read of its bytes must be over. */
   release(): void {
     this.attempt?.cancel();
     this.attempt = undefined;
-    if (this.buffer) this.options.buffers.give(this.buffer);
+    this.buffer?.release();
     this.buffer = undefined;
     this.options.memory.give(this.reserved);
     this.reserved = 0;
   }
 
-  private async allocate(): Promise<Buffer> {
+  private async allocate(): Promise<PartBuffer> {
     while (this.inFlight.size >= PARTS_IN_FLIGHT) await Promise.race(this.inFlight);
     const { partSize, size, initial, memory, bodyLength, fit } = this.options;
     // The remainder of the previous PATCH starts the first part.
@@ -129,14 +126,17 @@ export class PartWriter {
     // Past the declared length, or past the last part S3 allows (a deferred length beyond its plan).
     if (length <= 0 || partNumber > MAX_PARTS) throw ERRORS.ERR_SIZE_EXCEEDED;
     this.reserved = await memory.take(length);
-    const buffer = this.options.buffers.take(length);
-    this.filled = before > 0 ? initial.copy(buffer) : 0;
+    const buffer = this.options.buffers.part(length);
     this.buffer = buffer;
     if (available === undefined || available >= length) {
       this.attempt = new StreamedAttempt((body, signal) =>
         this.options.streamPart(partNumber, body, length, signal),
       );
-      this.attempt.push(buffer.subarray(0, this.filled));
+    }
+    for (let at = 0; at < before; ) {
+      const taken = buffer.fill(initial, at);
+      this.attempt?.push(taken);
+      at += taken.length;
     }
     return buffer;
   }
@@ -152,10 +152,9 @@ export class PartWriter {
     this.attempt = undefined;
     this.buffer = undefined;
     this.reserved = 0;
-    this.filled = 0;
     const stored = attempt ? attempt.result : Promise.resolve(undefined);
     const sending = stored
-      .then((streamed) => streamed ?? this.options.uploadPart(partNumber, body))
+      .then((streamed) => streamed ?? this.options.uploadPart(partNumber, body.bytes()))
       .then(
         (part) => void this.stored.set(partNumber, part),
         (error: unknown) => {
@@ -169,7 +168,7 @@ export class PartWriter {
         () => {},
       )
       .finally(() => {
-        this.options.buffers.give(body);
+        body.release();
         this.options.memory.give(reserved);
         this.inFlight.delete(sending);
       });

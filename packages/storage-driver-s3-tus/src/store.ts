@@ -75,7 +75,7 @@ export class S3TusStore extends DataStore implements ContentDigests, Concatenati
       retries: options.partRetries,
     });
     this.memory = new Budget(options.memoryBudget);
-    this.buffers = new PartBuffers(options.chunkSize, options.memoryBudget);
+    this.buffers = new PartBuffers(options.memoryBudget);
     this.fit = { fitToBody: !location.provider.requireEqualParts, minPartSize, maxParts: options.maxParts };
   }
 

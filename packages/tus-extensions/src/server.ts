@@ -89,11 +89,15 @@ function carriesBody(req: IncomingMessage): boolean {
   return Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
 }
 
-/** Takes a write slot; false when the client went away while waiting (nothing left to answer). */
+/**
+ * Takes a write slot; false when the client went away while waiting (nothing left to
+ * answer). While it waits, its connection is not read at all: the kernel holds the body.
+ */
 async function waitForSlot(slots: Budget, req: IncomingMessage): Promise<boolean> {
   const gone = new AbortController();
   const onClose = () => gone.abort();
   req.once('close', onClose);
+  req.socket.pause();
   try {
     await slots.take(1, gone.signal);
     return true;
@@ -101,5 +105,6 @@ async function waitForSlot(slots: Budget, req: IncomingMessage): Promise<boolean
     return false;
   } finally {
     req.off('close', onClose);
+    req.socket.resume();
   }
 }
