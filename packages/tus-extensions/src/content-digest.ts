@@ -1,5 +1,8 @@
 import { type DigestThread, digestThread } from './digest-threads.js';
 
+/** The size of hash-wasm's saved SHA-256 state (its version prefix included). */
+const STATE_BYTES = 116;
+
 /** Bytes of a shared buffer sent to the thread together, not chunk by chunk. */
 const BATCH_BYTES = 1024 * 1024;
 
@@ -25,15 +28,17 @@ export class ContentDigest {
     private readonly id: number,
   ) {}
 
-  /** A digest of nothing yet, or one continuing from a saved state (rejected when it is not one). */
+  /**
+   * A digest of nothing yet, or one continuing from a saved state: rejected at once when
+   * it has not a state's size, at the first `save()` or `hex()` when the thread cannot
+   * load it (a request does not wait for the thread to start hashing).
+   */
   static async start(saved?: string): Promise<ContentDigest> {
+    const state = saved === undefined ? undefined : Buffer.from(saved, 'base64');
+    if (state !== undefined && state.length !== STATE_BYTES)
+      throw new Error(`SHA-256 digest: a saved state has ${STATE_BYTES} bytes, not ${state.length}`);
     const { thread, id } = digestThread();
-    await thread.ask({
-      op: 'start',
-      id,
-      reply: thread.replyNumber(),
-      ...(saved !== undefined && { state: Buffer.from(saved, 'base64') }),
-    });
+    thread.post({ op: 'start', id, ...(state && { state }) });
     const digest = new ContentDigest(thread, id);
     abandoned.register(digest, { thread, id }, digest);
     return digest;

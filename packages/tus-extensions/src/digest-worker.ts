@@ -8,7 +8,7 @@ import { parentPort } from 'node:worker_threads';
 import { createSHA256 } from 'hash-wasm';
 
 export type DigestRequest =
-  | { op: 'start'; id: number; reply: number; state?: Uint8Array }
+  | { op: 'start'; id: number; state?: Uint8Array }
   | { op: 'update'; id: number; bytes: Uint8Array }
   | { op: 'save' | 'hex'; id: number; reply: number }
   | { op: 'drop'; id: number };
@@ -21,12 +21,6 @@ const hasher = await createSHA256();
 const states = new Map<number, Uint8Array | Error>();
 
 function answer(request: DigestRequest & { reply: number }): Uint8Array | string {
-  if (request.op === 'start') {
-    if (request.state === undefined) hasher.init();
-    else hasher.load(request.state);
-    states.set(request.id, hasher.save());
-    return '';
-  }
   const state = states.get(request.id);
   if (state === undefined) throw new Error('unknown digest');
   if (state instanceof Error) throw state;
@@ -38,6 +32,16 @@ function answer(request: DigestRequest & { reply: number }): Uint8Array | string
 
 port.on('message', (request: DigestRequest) => {
   if (request.op === 'drop') return void states.delete(request.id);
+  if (request.op === 'start') {
+    try {
+      if (request.state === undefined) hasher.init();
+      else hasher.load(request.state);
+      states.set(request.id, hasher.save());
+    } catch (error) {
+      states.set(request.id, error as Error);
+    }
+    return;
+  }
   if (request.op === 'update') {
     const state = states.get(request.id);
     if (state === undefined || state instanceof Error) return;

@@ -61,9 +61,12 @@ describe('ContentDigest', () => {
     expect(await Promise.all(digests.map((digest) => digest.hex()))).toEqual(expected);
   });
 
-  it('refuses a state that is not one', async () => {
+  it('refuses a state that is not one: at once by its size, at the first save by its content', async () => {
     await expect(ContentDigest.start(Buffer.from('not a state').toString('base64'))).rejects.toThrow(
       /SHA-256/,
     );
+    const forged = await ContentDigest.start(Buffer.alloc(116, 7).toString('base64'));
+    forged.update(Buffer.from('bytes'));
+    await expect(forged.save()).rejects.toThrow(/SHA-256/);
   });
 });
