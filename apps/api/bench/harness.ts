@@ -4,9 +4,13 @@
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { createTestBucket, ensureS3Server, rawS3Client, type S3ServerInfo } from '@stowage/test-s3-server';
+import { s3LocationEnv } from '../test/helpers/s3-env.js';
 
 export const MIB = 1024 * 1024;
 const here = new URL('.', import.meta.url).pathname;
@@ -47,6 +51,49 @@ export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+export interface BenchSetUp {
+  server: S3ServerInfo;
+  /** A raw SDK client for the server. */
+  client: S3Client;
+  bucket: string;
+  /** The environment of an API whose only location, `s3`, is the bucket. */
+  apiEnv: Record<string, string>;
+  tearDown(): Promise<void>;
+}
+
+/** The RGW test server, a bucket and a data folder of the benchmark's own, and an API's environment on them. */
+export async function benchSetUp(
+  label: string,
+  options: { token: string; maxUploadSize: number },
+): Promise<BenchSetUp> {
+  const server = await ensureS3Server();
+  if (!server) throw new Error('The S3 test server could not start');
+  const client = rawS3Client(server);
+  const { bucket, remove } = await createTestBucket(server, label);
+  const dataDir = await mkdtemp(join(tmpdir(), `stowage-${label}-`));
+  const apiEnv = {
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATA_DIR: dataDir,
+    ADMIN_TOKEN: options.token,
+    LOG_LEVEL: 'info',
+    FILES_MAX_UPLOAD_SIZE: String(options.maxUploadSize),
+    STORAGE_LOCATIONS: 's3',
+    ...s3LocationEnv('s3', server, bucket),
+  };
+  return {
+    server,
+    client,
+    bucket,
+    apiEnv,
+    tearDown: async () => {
+      await remove();
+      client.destroy();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 export interface RunningApi {

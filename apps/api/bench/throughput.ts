@@ -5,17 +5,12 @@
  * (BENCH_SIZE_MIB, default 1024; BENCH_ROUNDS, default 1).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { get, request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DeleteObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { createTestBucket, ensureS3Server, rawS3Client } from '@stowage/test-s3-server';
-import { s3LocationEnv } from '../test/helpers/s3-env.js';
-import { MIB, peakRssMib, rotated, source, startApi, startHelper, timed } from './harness.js';
+import { benchSetUp, MIB, peakRssMib, rotated, source, startApi, startHelper, timed } from './harness.js';
 
 const SIZE = Number(process.env.BENCH_SIZE_MIB ?? 1024) * MIB;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
@@ -72,21 +67,9 @@ function apiUpload(url: string, size: number): Promise<{ id: string; filename_di
 }
 
 async function main(): Promise<void> {
-  const server = await ensureS3Server();
-  if (!server) throw new Error('The S3 test server could not start');
-  const client = rawS3Client(server);
-  const { bucket, remove } = await createTestBucket(server, 'api-bench');
-  const dataDir = await mkdtemp(join(tmpdir(), 'stowage-bench-'));
-  const api = await startApi({
-    HOST: '127.0.0.1',
-    PORT: '0',
-    DATA_DIR: dataDir,
-    ADMIN_TOKEN: TOKEN,
-    LOG_LEVEL: 'info',
-    FILES_MAX_UPLOAD_SIZE: String(SIZE * 2),
-    STORAGE_LOCATIONS: 's3',
-    ...s3LocationEnv('s3', server, bucket),
-  });
+  const setUp = await benchSetUp('api-bench', { token: TOKEN, maxUploadSize: SIZE * 2 });
+  const { server, client, bucket } = setUp;
+  const api = await startApi(setUp.apiEnv);
   const proxy = await startHelper('bare-proxy.ts', { BARE_PROXY: JSON.stringify({ server, bucket }) });
   const rows: Record<string, string>[] = [];
   const rate = (seconds: number) => `${(SIZE / MIB / seconds).toFixed(0)} MiB/s`;
@@ -171,9 +154,7 @@ async function main(): Promise<void> {
   } finally {
     api.stop();
     proxy.stop();
-    await remove();
-    client.destroy();
-    await rm(dataDir, { recursive: true, force: true });
+    await setUp.tearDown();
   }
 }
 

@@ -11,15 +11,15 @@
  * comma list of leg names to run only those; BENCH_API_NODE_OPTIONS, e.g. `--cpu-prof`).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { request } from 'node:http';
-import { loadavg, tmpdir } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Upload as LibStorageUpload } from '@aws-sdk/lib-storage';
-import { createTestBucket, emptyBucket, ensureS3Server, rawS3Client } from '@stowage/test-s3-server';
+import { emptyBucket } from '@stowage/test-s3-server';
 import { Upload, type UploadOptions } from 'tus-js-client';
-import { s3LocationEnv } from '../test/helpers/s3-env.js';
 import {
+  benchSetUp,
   cpuSeconds,
   MIB,
   median,
@@ -138,21 +138,8 @@ async function measured(
 }
 
 async function main(): Promise<void> {
-  const server = await ensureS3Server();
-  if (!server) throw new Error('The S3 test server could not start');
-  const client = rawS3Client(server);
-  const { bucket, remove } = await createTestBucket(server, 'api-tus-bench');
-  const dataDir = await mkdtemp(join(tmpdir(), 'stowage-tus-bench-'));
-  const apiEnv = {
-    HOST: '127.0.0.1',
-    PORT: '0',
-    DATA_DIR: dataDir,
-    ADMIN_TOKEN: TOKEN,
-    LOG_LEVEL: 'info',
-    FILES_MAX_UPLOAD_SIZE: String(SIZE * 2),
-    STORAGE_LOCATIONS: 's3',
-    ...s3LocationEnv('s3', server, bucket),
-  };
+  const setUp = await benchSetUp('api-tus-bench', { token: TOKEN, maxUploadSize: SIZE * 2 });
+  const { server, client, bucket, apiEnv } = setUp;
   const hop = await startHelper('bare-hop.ts', { BARE_HOP: JSON.stringify({ server, bucket }) });
   const tusS3Store = await startHelper('tus-s3-store-server.ts', {
     TUS_S3_STORE: JSON.stringify({ server, bucket }),
@@ -224,9 +211,7 @@ async function main(): Promise<void> {
   } finally {
     hop.stop();
     tusS3Store.stop();
-    await remove();
-    client.destroy();
-    await rm(dataDir, { recursive: true, force: true });
+    await setUp.tearDown();
   }
   report(results, loadBefore);
 }
