@@ -7,7 +7,7 @@ import { type RunningApi, startApi } from './helpers/in-process.js';
 let api: RunningApi;
 let http: ReturnType<typeof client>;
 beforeAll(async () => {
-  api = await startApi({ TUS_MAX_CONCURRENT_WRITES: '1' });
+  api = await startApi({ TUS_CONCURRENT_WRITES: '1' });
   http = client(api.url, api.token);
 });
 afterAll(() => api?.close());
@@ -46,7 +46,7 @@ function slowPatch(path: string, body: Buffer) {
   return { status, finish: () => req.end(body.subarray(body.length / 2)), abort: () => req.destroy() };
 }
 
-describe('TUS_MAX_CONCURRENT_WRITES', () => {
+describe('TUS_CONCURRENT_WRITES', () => {
   it('holds further PATCH bodies unread until a write slot is free; HEAD does not wait', async () => {
     const first = await create(64 * 1024);
     const second = await create(1000);

@@ -33,7 +33,7 @@ export class UploadServers {
   private readonly records: FileRecords;
   readonly partials: UploadPartials;
   private readonly log: FastifyBaseLogger;
-  /** TUS_MAX_CONCURRENT_WRITES, shared by the servers of every location: the process's memory is one. */
+  /** TUS_CONCURRENT_WRITES, shared by the servers of every location: the process's memory is one. */
   private readonly writeSlots: Budget;
 
   constructor({ env, storage, records, partials, log }: UploadServersOptions) {
@@ -42,7 +42,7 @@ export class UploadServers {
     this.records = records;
     this.partials = partials;
     this.log = log;
-    this.writeSlots = new Budget(env.TUS_MAX_CONCURRENT_WRITES);
+    this.writeSlots = new Budget(env.TUS_CONCURRENT_WRITES);
     for (const name of storage.locationNames) {
       const driver = storage.location(name);
       if (hasResumableUploads(driver)) {
