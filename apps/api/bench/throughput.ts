@@ -5,39 +5,18 @@
  * run, plus the peak RSS of the API process. Run: `pnpm --filter @stowage/api bench`
  * (BENCH_SIZE_MIB, default 1024; BENCH_ROUNDS, default 1).
  */
-import { fork, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { get, request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Readable, Writable } from 'node:stream';
+import { type Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DeleteObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { createTestBucket, ensureS3Server, rawS3Client, type S3ServerInfo } from '@stowage/test-s3-server';
-import { s3LocationEnv } from '../test/helpers/s3-env.js';
 import { directUpload, redirectLocation } from './direct-client.js';
+import { benchSetUp, MIB, peakRssMib, rotated, source, startApi, startHelper, timed } from './harness.js';
 
-const MIB = 1024 * 1024;
 const SIZE = Number(process.env.BENCH_SIZE_MIB ?? 1024) * MIB;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 const TOKEN = randomBytes(24).toString('base64url');
-const here = new URL('.', import.meta.url).pathname;
-
-/** SIZE bytes from a reused random block: generating them costs nothing measurable. */
-function source(size: number): Readable {
-  const block = randomBytes(MIB);
-  let sent = 0;
-  return new Readable({
-    read() {
-      if (sent >= size) return void this.push(null);
-      const chunk = block.subarray(0, Math.min(MIB, size - sent));
-      sent += chunk.length;
-      this.push(chunk);
-    },
-  });
-}
 
 const sink = () =>
   new Writable({
@@ -45,64 +24,6 @@ const sink = () =>
       callback();
     },
   });
-
-async function timed(leg: string, run: () => Promise<void>): Promise<number> {
-  const start = performance.now();
-  await run();
-  const seconds = (performance.now() - start) / 1000;
-  console.error(`${leg}: ${seconds.toFixed(2)} s`);
-  return seconds;
-}
-
-/** Runs the legs one after the other, starting with a different one each round (RGW's caches favour later legs); answers in the legs' order. */
-async function rotated(round: number, legs: (() => Promise<number>)[]): Promise<number[]> {
-  const results: number[] = [];
-  for (let step = 0; step < legs.length; step++) {
-    const index = (round + step) % legs.length;
-    results[index] = await legs[index]!();
-  }
-  return results;
-}
-
-async function startApi(env: Record<string, string>): Promise<{ url: string; pid: number; stop(): void }> {
-  // As `pnpm start` runs it (see the README: a small young generation frees streamed buffers sooner).
-  const child = spawn(process.execPath, ['--max-semi-space-size=4', join(here, '../dist/main.js')], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let buffered = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      buffered += chunk;
-      const lines = buffered.split('\n');
-      buffered = lines.pop()!;
-      for (const line of lines) {
-        const match = line.match(/Server listening at (http:\/\/127\.0\.0\.1:\d+)/);
-        if (match) resolve(match[1]!);
-        // Warnings and errors of the API, for a failing run.
-        if (/"level":[456]0/.test(line)) console.error(line);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`the API exited (${code}):\n${buffered}`)));
-  });
-  return { url, pid: child.pid!, stop: () => child.kill('SIGTERM') };
-}
-
-/** The bare proxy (bench/bare-proxy.ts) in its own process, for the same bucket. */
-async function startBareProxy(config: {
-  server: S3ServerInfo;
-  bucket: string;
-}): Promise<{ url: string; stop(): void }> {
-  const child = fork(join(here, 'bare-proxy.ts'), {
-    env: { ...process.env, BARE_PROXY: JSON.stringify(config) },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('message', (message) => resolve(message as number));
-    child.once('exit', (code) => reject(new Error(`the bare proxy exited (${code})`)));
-  });
-  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill() };
-}
 
 /** Reads the whole answer to a GET; resolves with its length. */
 function download(url: string, headers: Record<string, string> = {}): Promise<number> {
@@ -155,28 +76,11 @@ function deleteFile(url: string, id: string): Promise<unknown> {
   );
 }
 
-async function peakRssMib(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(status.match(/VmHWM:\s+(\d+) kB/)![1]) / 1024;
-}
-
 async function main(): Promise<void> {
-  const server = await ensureS3Server();
-  if (!server) throw new Error('The S3 test server could not start');
-  const client = rawS3Client(server);
-  const { bucket, remove } = await createTestBucket(server, 'api-bench');
-  const dataDir = await mkdtemp(join(tmpdir(), 'stowage-bench-'));
-  const api = await startApi({
-    HOST: '127.0.0.1',
-    PORT: '0',
-    DATA_DIR: dataDir,
-    ADMIN_TOKEN: TOKEN,
-    LOG_LEVEL: 'info',
-    FILES_MAX_UPLOAD_SIZE: String(SIZE * 2),
-    STORAGE_LOCATIONS: 's3',
-    ...s3LocationEnv('s3', server, bucket),
-  });
-  const proxy = await startBareProxy({ server, bucket });
+  const setUp = await benchSetUp('api-bench', { token: TOKEN, maxUploadSize: SIZE * 2 });
+  const { server, client, bucket } = setUp;
+  const api = await startApi(setUp.apiEnv);
+  const proxy = await startHelper('bare-proxy.ts', { BARE_PROXY: JSON.stringify({ server, bucket }) });
   const rows: Record<string, string>[] = [];
   const rate = (seconds: number) => `${(SIZE / MIB / seconds).toFixed(0)} MiB/s`;
   const ratio = (reference: number, seconds: number) => (reference / seconds).toFixed(2);
@@ -281,9 +185,7 @@ async function main(): Promise<void> {
   } finally {
     api.stop();
     proxy.stop();
-    await remove();
-    client.destroy();
-    await rm(dataDir, { recursive: true, force: true });
+    await setUp.tearDown();
   }
 }
 

@@ -161,11 +161,11 @@ export class LocalTusStore extends DataStore implements ContentDigests, Concaten
         ...record,
         offset: newOffset,
         // Bytes that were hashed but never reached the disk would make the state wrong.
-        digest: seen === part.bytesWritten ? digest?.save() : undefined,
+        digest: seen === part.bytesWritten ? await digest?.save() : undefined,
       };
       await writeRecord(files, committed);
       if (record.size === newOffset)
-        await this.#complete(files, committed, committed.digest && digest?.hex());
+        await this.#complete(files, committed, committed.digest && (await digest?.hex()));
     } catch (error) {
       throw failure(error, id);
     }
@@ -291,9 +291,9 @@ export class LocalTusStore extends DataStore implements ContentDigests, Concaten
         }
       }, target);
       if (target.bytesWritten !== size) throw new Error(`joined ${target.bytesWritten} of ${size} bytes`);
-      const joined = { ...record, offset: size, digest: digest.save() };
+      const joined = { ...record, offset: size, digest: await digest.save() };
       await writeRecord(files, joined);
-      await this.#complete(files, joined, digest.hex());
+      await this.#complete(files, joined, await digest.hex());
     } catch (error) {
       await removeIfPresent(files.part).catch(() => {});
       await removeIfPresent(files.record).catch(() => {});

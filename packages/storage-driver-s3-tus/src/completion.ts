@@ -8,8 +8,7 @@ import { isNotFound } from '@stowage/storage-driver-s3';
 import { contentDispositionOf, contentTypeOf } from './content-headers.js';
 import { CorruptUploadError } from './errors.js';
 import type { S3Location } from './location.js';
-import { partCount } from './part-plan.js';
-import { contiguousPartCount, type StoredPart } from './stored-parts.js';
+import type { StoredPart } from './stored-parts.js';
 import type { UploadState } from './upload-objects.js';
 
 /** Content headers, ACL and encryption of the final object, for CreateMultipartUpload (or PutObject). */
@@ -35,16 +34,16 @@ export async function finishedSize(location: S3Location, key: string): Promise<n
 }
 
 /**
- * Makes the final object from the parts, only when every part from the first to the
- * last is stored with its planned size, then checks the object's size with HeadObject
- * (Complete's answer cannot be trusted: RGW gives an empty ETag).
+ * Makes the final object from its `count` acknowledged parts, only when S3 holds every
+ * one of them and their sizes add up to the upload's length, then checks the object's
+ * size with HeadObject (Complete's answer cannot be trusted: RGW gives an empty ETag).
  */
 export async function completeUpload(
   location: S3Location,
   state: UploadState & { size: number },
   parts: ReadonlyMap<number, StoredPart>,
+  count: number,
 ): Promise<void> {
-  const count = partCount(state.size, state.partSize);
   if (count === 0) {
     // S3 cannot complete a multipart upload without parts: an empty object is put whole.
     await location.client.send(
@@ -52,7 +51,10 @@ export async function completeUpload(
     );
     await abortMultipartUpload(location, state);
   } else {
-    if (contiguousPartCount(parts, state) < count) {
+    let bytes = 0;
+    for (let partNumber = 1; partNumber <= count; partNumber++)
+      bytes += parts.get(partNumber)?.size ?? Number.NaN;
+    if (bytes !== state.size) {
       throw new CorruptUploadError(`Upload ${state.id} has a gap in its parts: it is not completed`);
     }
     await completeMultipart(

@@ -33,9 +33,16 @@ export interface ConcatPlanOptions {
 }
 
 /**
+ * Bytes of a source copied by one UploadPartCopy, at least. A server copies a part's range
+ * in one request, one thread: ranges of this size let it copy a large partial on all its
+ * cores (RGW on two: 4 partials of 256 MiB joined in 3.2 s instead of 5.0).
+ */
+const COPY_RANGE = 64 * 1024 * 1024;
+
+/**
  * The parts of the concatenation of `sources`, with as few bytes through this process
  * as S3's rules allow: every source of at least the minimum part size is copied
- * server-side (in parts of up to 5 GiB), and only sources too small to be a part of
+ * server-side (in ranges of 64 MiB or more), and only sources too small to be a part of
  * their own are joined with their neighbours' bytes. Where every part must have the
  * same size (R2), parts are cut at equal offsets and only those that straddle two
  * sources are assembled.
@@ -45,12 +52,16 @@ export function planConcatenation(sources: ConcatSource[], options: ConcatPlanOp
   const minPartSize = options.minPartSize ?? MIN_PART_SIZE;
   const plan = options.equalParts
     ? equalParts(sources, total, Math.max(options.partSize, Math.ceil(total / MAX_PARTS), minPartSize))
-    : copyFirstParts(sources, minPartSize);
+    : copyFirstParts(
+        sources,
+        minPartSize,
+        Math.max(COPY_RANGE, Math.ceil(total / (MAX_PARTS - sources.length))),
+      );
   if (plan.length > MAX_PARTS) throw new RangeError(`The concatenation needs ${plan.length} parts`);
   return plan;
 }
 
-function copyFirstParts(sources: ConcatSource[], minPartSize: number): ConcatPart[] {
+function copyFirstParts(sources: ConcatSource[], minPartSize: number, copyRange: number): ConcatPart[] {
   const parts: ConcatPart[] = [];
   let pending: Piece[] = [];
   let pendingSize = 0;
@@ -74,7 +85,7 @@ function copyFirstParts(sources: ConcatSource[], minPartSize: number): ConcatPar
     }
     const rest = size - at;
     if (rest >= minPartSize) {
-      const count = Math.ceil(rest / MAX_PART_SIZE);
+      const count = Math.max(Math.ceil(rest / MAX_PART_SIZE), Math.floor(rest / copyRange));
       const length = Math.ceil(rest / count);
       for (let start = at; start < size; start += length) {
         const end = Math.min(size, start + length);

@@ -1,5 +1,5 @@
 import { CreateMultipartUploadCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import type { Budget } from './budget.js';
+import type { Budget } from '@stowage/tus-extensions';
 import {
   abortMultipartUpload,
   checkFinishedSize,

@@ -38,7 +38,8 @@ export class OpenUpload {
 
   /** The end of the acknowledged whole parts: where the next part starts. */
   get partsEnd(): number {
-    return bytesOfParts(this.progress.parts, this.state);
+    const { parts, end } = this.progress;
+    return end ?? bytesOfParts(parts, this.state);
   }
 
   /** Where the client resumes: the end of the acknowledged parts plus the remainder after them. */
@@ -104,8 +105,14 @@ export class OpenUpload {
    * state that points at it (the commit), then the remainders it replaces are deleted —
    * a crash at any point leaves the previous progress or the new one, never a mix.
    */
-  async commit(progress: { parts: number; leftover: Buffer; digest: string | undefined }): Promise<void> {
-    const start = bytesOfParts(progress.parts, this.state);
+  async commit(progress: {
+    parts: number;
+    /** Bytes of parts 1 to `parts`. */
+    end: number;
+    leftover: Buffer;
+    digest: string | undefined;
+  }): Promise<void> {
+    const start = progress.end;
     const current = this.progress.remainder;
     let remainder: Remainder | undefined;
     if (progress.leftover.length > 0) {
@@ -119,6 +126,7 @@ export class OpenUpload {
       ...this.state,
       progress: {
         parts: progress.parts,
+        end: progress.end,
         ...(remainder && { remainder }),
         ...(progress.digest !== undefined && { digest: progress.digest }),
       },
@@ -137,7 +145,7 @@ export class OpenUpload {
     const state: UploadState & { size: number } = { ...this.state, size: this.state.size! };
     await this.step('complete', async () => {
       const parts = await listStoredParts(this.location, state);
-      await completeUpload(this.location, state, parts);
+      await completeUpload(this.location, state, parts, this.progress.parts);
     });
     const { progress: _, ...completed } = state;
     await this.writeState({ ...completed, completed: true, ...(sha256 !== undefined && { sha256 }) });

@@ -18,9 +18,11 @@ export const tusOptionsSchema = z
     maxConcurrentPartUploads: envInteger({ min: 1, max: 1000 }).default(60),
     /**
      * Bytes of parts buffered in memory, all uploads together. Uploads so large that
-     * their parts would exceed it are refused (413).
+     * their parts would exceed it are refused (413). The default keeps the API under
+     * 256 MiB of RSS with 200 uploads at once, and is still 6 default parts in flight:
+     * as many as RGW on two cores takes at once.
      */
-    memoryBudget: byteSize({ min: MIN_PART_SIZE }).default(128 * MiB),
+    memoryBudget: byteSize({ min: MIN_PART_SIZE }).default(48 * MiB),
     /**
      * Length assumed when planning the parts of an upload whose length is deferred; such
      * an upload cannot grow past the plan's `maxParts` parts. Default: chunkSize × maxParts.

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { UploadPartCommand, UploadPartCopyCommand } from '@aws-sdk/client-s3';
 import { copySource } from '@stowage/storage-driver-s3';
-import { Budget } from './budget.js';
+import { Budget } from '@stowage/tus-extensions';
 import type { Piece } from './concat-plan.js';
 import type { S3Location } from './location.js';
 import { withRetries } from './retry.js';
@@ -43,11 +43,19 @@ export class PartUploads {
       signal.throwIfAborted();
       const command = this.command(state, partNumber, body, length);
       // The SDK cannot retry a stream (and warns on the console when it fails): the retries are
-      // `buffered`'s, from the buffer. Its retry middleware lives on the client's stack.
+      // `buffered`'s, from the buffer. Its retry middleware lives on the client's stack, and
+      // others (request signing) are placed relative to it: it is replaced by one that only
+      // passes the request on, not removed (which fails every such request).
       const resolve = command.resolveMiddleware.bind(command);
       command.resolveMiddleware = (clientStack, config, options) => {
         const stack = clientStack.clone();
-        stack.remove('retryMiddleware');
+        stack.add((next) => next, {
+          name: 'retryMiddleware',
+          tags: ['RETRY'],
+          step: 'finalizeRequest',
+          priority: 'high',
+          override: true,
+        });
         return resolve(stack, config, options);
       };
       const { ETag } = await this.location.client.send(command, { abortSignal: signal });

@@ -3,6 +3,7 @@ import { CreateMultipartUploadCommand, PutObjectCommand } from '@aws-sdk/client-
 import { formatByteSize, InvalidOptionError } from '@stowage/storage';
 import { isNotFound, listObjects, MAX_PARTS, MIN_PART_SIZE } from '@stowage/storage-driver-s3';
 import {
+  Budget,
   type Concatenation,
   type ConcatRole,
   type ContentDigests,
@@ -13,14 +14,14 @@ import {
   type PartialUpload,
 } from '@stowage/tus-extensions';
 import { DataStore, ERRORS, Upload } from '@tus/utils';
-import { Budget } from './budget.js';
 import { abortMultipartUpload, finalObjectParams } from './completion.js';
 import { concatenate } from './concatenation.js';
 import { asUploadError } from './errors.js';
 import type { S3Location } from './location.js';
 import { OpenUploads } from './open-uploads.js';
 import type { TusOptions } from './options.js';
-import { planPartSize } from './part-plan.js';
+import { PartBuffers } from './part-buffers.js';
+import { type PartFit, planPartSize } from './part-plan.js';
 import { PartUploads } from './part-uploads.js';
 import { receivePatch } from './receive-patch.js';
 import { withRetries } from './retry.js';
@@ -47,6 +48,8 @@ export class S3TusStore extends DataStore implements ContentDigests, Concatenati
   private readonly uploads: OpenUploads;
   private readonly partUploads: PartUploads;
   private readonly memory: Budget;
+  private readonly buffers: PartBuffers;
+  private readonly fit: PartFit;
 
   constructor(
     readonly location: S3Location,
@@ -72,6 +75,8 @@ export class S3TusStore extends DataStore implements ContentDigests, Concatenati
       retries: options.partRetries,
     });
     this.memory = new Budget(options.memoryBudget);
+    this.buffers = new PartBuffers(options.memoryBudget);
+    this.fit = { fitToBody: !location.provider.requireEqualParts, minPartSize, maxParts: options.maxParts };
   }
 
   override async create(upload: Upload): Promise<Upload> {
@@ -140,6 +145,8 @@ export class S3TusStore extends DataStore implements ContentDigests, Concatenati
       location: this.location,
       partUploads: this.partUploads,
       memory: this.memory,
+      buffers: this.buffers,
+      fit: this.fit,
     });
     if (open.isWhole) await open.complete(await open.finalDigest());
     return open.offset;

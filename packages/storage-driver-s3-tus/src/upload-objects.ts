@@ -11,7 +11,10 @@ export interface UploadState {
   multipartUploadId?: string;
   /** Undefined while the length is deferred. */
   size?: number;
-  /** Every part but the last has exactly this size. */
+  /**
+   * The plan's part size: every part but the last has it, except where a PATCH's last
+   * bytes made its last part longer or shorter (see PartWriter), as `progress.end` records.
+   */
   partSize: number;
   metadata?: Record<string, string | null>;
   creationDate: string;
@@ -29,8 +32,10 @@ export interface UploadState {
 
 /** The acknowledged part of an upload: whole planned parts from the first, then a remainder. */
 export interface Progress {
-  /** Parts 1 to `parts` are stored with their planned sizes. */
+  /** Parts 1 to `parts` are stored. */
   parts: number;
+  /** Bytes of parts 1 to `parts`; absent (states written before parts could differ from the plan): `parts` planned parts. */
+  end?: number;
   /** The bytes after the last whole part, starting where it ends. */
   remainder?: Remainder;
   /** The SHA-256 state after every acknowledged byte (ContentDigest.save()), absent when a byte went unseen. */

@@ -15,6 +15,15 @@ describe('the parts of a concatenation', () => {
     expect(shapes(parts)).toEqual([`a:0-${6 * MiB}`, `b:0-${5 * MiB}`, 'c:0-100']);
   });
 
+  it('copies a large partial in ranges of 64 MiB or more, so that S3 copies them at once', () => {
+    const parts = planConcatenation([source('a', 256 * MiB), source('b', 100 * MiB)], {
+      partSize: 8 * MiB,
+      equalParts: false,
+    });
+    expect(parts.map((part) => part.size / MiB)).toEqual([64, 64, 64, 64, 100]);
+    expect(parts.every((part) => part.pieces.length === 1)).toBe(true);
+  });
+
   it('joins a small partial with the next one’s first bytes, copying the rest', () => {
     const parts = planConcatenation([source('a', 1 * MiB), source('b', 20 * MiB)], {
       partSize: 8 * MiB,

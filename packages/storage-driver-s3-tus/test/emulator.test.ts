@@ -33,7 +33,8 @@ describe('TUS uploads on the S3 emulator', () => {
     emulator.inject({ operation: 'UploadPart', partNumber: 5, fault: 'internal-error', times: 2 });
     const data = randomBytes(600 * KiB + 3);
     const url = await tusUpload(tus.endpoint, data, { chunkSize: 150 * KiB });
-    expect(stored(emulator, url)).toEqual({ sha256: sha256(data), parts: 10 });
+    // Each PATCH of 150 KiB: a part of 64 KiB and one of 86 (its tail joins it); then 3 bytes.
+    expect(stored(emulator, url)).toEqual({ sha256: sha256(data), parts: 9 });
   });
 
   it('fails the PATCH on a part that keeps failing, resumes from the gap and completes correctly', async () => {
@@ -56,7 +57,8 @@ describe('TUS uploads on the S3 emulator', () => {
     const url = `${tus.endpoint}/${upload!.key}`;
     expect((await tusRequest(url, 'HEAD')).headers.get('upload-offset')).toBe(String(128 * KiB));
     await tusUpload(tus.endpoint, data, { uploadUrl: url, chunkSize: 1024 * KiB });
-    expect(stored(emulator, url)).toEqual({ sha256: sha256(data), parts: 8 });
+    // Six parts of 64 KiB, and the last 52 KiB joined to the seventh.
+    expect(stored(emulator, url)).toEqual({ sha256: sha256(data), parts: 7 });
   });
 
   it('resumes an upload of more than 1,000 parts in a process that never saw it', async () => {
@@ -73,7 +75,8 @@ describe('TUS uploads on the S3 emulator', () => {
     // The state says what was acknowledged: a cold process lists no parts to answer.
     expect(emulator.requestCount('ListParts')).toBe(0);
     await tusUpload(restarted.endpoint, data, { uploadUrl: resumedUrl, chunkSize: 400 * KiB });
-    expect(stored(emulator, url)).toEqual({ sha256: sha256(data), parts: 1201 });
+    // Each PATCH's tail joined its last part: 1,100 parts, then 99.
+    expect(stored(emulator, url)).toEqual({ sha256: sha256(data), parts: 1199 });
     // Once, to complete: two pages of 1,000 parts.
     expect(emulator.requestCount('ListParts')).toBe(2);
   });
@@ -118,6 +121,44 @@ describe('TUS uploads on the S3 emulator', () => {
     expect(stored(emulator, url)).toEqual({ sha256: sha256(data), parts: 2 });
     expect(emulator.keys(BUCKET).filter((key) => key.includes('remainder'))).toEqual([]);
   });
+
+  it.each([
+    ['aws', [64, 36, 70, 70], [false, false, true, false, false]],
+    ['r2', [64, 64, 64], [true, true, true, true, false]],
+  ] as const)(
+    'fits parts to each PATCH where S3 allows (%s): no remainder waits for the next one',
+    async (profile, partsBeforeLast, remainders) => {
+      const { emulator, tus } = await setUp(`fit-${profile}`, {
+        profile,
+        partSize: 64 * KiB,
+        minPartSize: 16 * KiB,
+      });
+      const patches = [100, 70, 10, 60, 30].map((size) => randomBytes(size * KiB));
+      const data = Buffer.concat(patches);
+      const created = await tusRequest(tus.endpoint, 'POST', { 'Upload-Length': String(data.length) });
+      const url = created.headers.get('location')!;
+      let offset = 0;
+      const left: boolean[] = [];
+      let parts: number[] = [];
+      for (const body of patches) {
+        parts = emulator.multipartUploads(BUCKET)[0]?.parts.map(({ size }) => size / KiB) ?? parts;
+        const patch = await tusRequest(
+          url,
+          'PATCH',
+          { 'Upload-Offset': String(offset), 'Content-Type': 'application/offset+octet-stream' },
+          body,
+        );
+        expect(patch.status).toBe(204);
+        offset += body.length;
+        left.push(emulator.keys(BUCKET).some((key) => key.includes('remainder')));
+      }
+      // 100 KiB: 64 + 36; 70: one part (its 6 KiB tail joins it); 10: too short, kept as a
+      // remainder; 60: with those 10, one part of 70; 30: the last part. R2: 64 KiB each.
+      expect(parts).toEqual(partsBeforeLast);
+      expect(left).toEqual(remainders);
+      expect(stored(emulator, url)).toEqual({ sha256: sha256(data), parts: 5 });
+    },
+  );
 
   it('completes on R2, which refuses parts of unequal size', async () => {
     const { emulator, tus } = await setUp('r2', { profile: 'r2', partSize: 64 * KiB });

@@ -29,7 +29,7 @@ describe('tus options of an S3 location', () => {
       maxConcurrentPartUploads: 20,
       expiration: 7_200_000,
       maxParts: 10_000,
-      memoryBudget: 128 * MiB,
+      memoryBudget: 48 * MiB,
       partRetries: 3,
     });
     expect(driver.createResumableUploadStore()).toBe(driver.createResumableUploadStore());

@@ -30,14 +30,19 @@ export async function createTestBucket(
   const bucket = `${label}-${randomUUID().slice(0, 12)}`.toLowerCase();
   await client.send(new CreateBucketCommand({ Bucket: bucket }));
   const remove = async () => {
-    for (;;) {
-      const page = await client.send(new ListObjectsV2Command({ Bucket: bucket }));
-      const keys = (page.Contents ?? []).map((o) => ({ Key: o.Key! }));
-      if (keys.length === 0) break;
-      await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys } }));
-    }
+    await emptyBucket(client, bucket);
     await client.send(new DeleteBucketCommand({ Bucket: bucket })).catch(() => {});
     client.destroy();
   };
   return { bucket, remove };
+}
+
+/** Deletes every object of a bucket (not its unfinished multipart uploads). */
+export async function emptyBucket(client: S3Client, bucket: string): Promise<void> {
+  for (;;) {
+    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket }));
+    const keys = (page.Contents ?? []).map((o) => ({ Key: o.Key! }));
+    if (keys.length === 0) return;
+    await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys } }));
+  }
 }

@@ -12,7 +12,10 @@ import { withWriteRequest } from './write-request.js';
 export class ChecksumPatchHandler extends PatchHandler {
   override async send(req: Request, context: CancellationContext, headers?: Headers): Promise<Response> {
     const checksum = parseUploadChecksum(req.headers.get('upload-checksum'));
-    return withWriteRequest({ ...(checksum && { checksum }) }, () => super.send(req, context, headers));
+    const length = declaredLength(req);
+    return withWriteRequest({ ...(checksum && { checksum }), ...(length !== undefined && { length }) }, () =>
+      super.send(req, context, headers),
+    );
   }
 
   override async calculateMaxBodySize(
@@ -42,8 +45,13 @@ export class ConcatenationPostHandler extends PostHandler {
     const concat = parseUploadConcat(req.headers.get('upload-concat'));
     if (concat?.kind === 'final') return this.createFinal(req, concat.urls, headers);
     const checksum = parseUploadChecksum(req.headers.get('upload-checksum'));
+    const length = declaredLength(req);
     return withWriteRequest(
-      { ...(checksum && { checksum }), ...(concat && { concat: 'partial' as const }) },
+      {
+        ...(checksum && { checksum }),
+        ...(concat && { concat: 'partial' as const }),
+        ...(length !== undefined && { length }),
+      },
       () => super.send(req, context, headers),
     );
   }
@@ -146,4 +154,11 @@ function withMisspeltConcatenation(store: DataStore): DataStore {
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
+}
+
+/** The body's Content-Length, when the request declares one (not chunked). */
+function declaredLength(req: Request): number | undefined {
+  const header = req.headers.get('content-length');
+  const length = header === null ? Number.NaN : Number(header);
+  return Number.isSafeInteger(length) && length >= 0 ? length : undefined;
 }

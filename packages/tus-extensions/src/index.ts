@@ -1,3 +1,4 @@
+export { Budget } from './budget.js';
 export * from './capabilities.js';
 export {
   BodyChecksum,

@@ -3,7 +3,8 @@ import type { ExpectedChecksum } from './checksum.js';
 
 /**
  * What a request tells a store beyond @tus/server's `write(stream, id, offset)` and
- * `create(upload)`: the body's declared checksum, whether the upload is a partial one.
+ * `create(upload)`: the body's declared checksum and length, whether the upload is a
+ * partial one.
  * Carried in the request's async context, because @tus/server hands a store no headers;
  * our handlers set it around the request they serve, the store reads it inside.
  */
@@ -11,6 +12,8 @@ export interface WriteRequest {
   checksum?: ExpectedChecksum;
   /** `partial`: the upload is a part of a later concatenation (Upload-Concat: partial). */
   concat?: 'partial';
+  /** Bytes the body declares (Content-Length), when it does. */
+  length?: number;
 }
 
 const requests = new AsyncLocalStorage<WriteRequest>();

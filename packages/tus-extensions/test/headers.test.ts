@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { BodyChecksum, parseUploadChecksum } from '../src/checksum.js';
 import { parseUploadConcat } from '../src/concat-header.js';
-import { ContentDigest } from '../src/content-digest.js';
 
 describe('Upload-Checksum', () => {
   it('is parsed into an algorithm and a digest, and checks a body', () => {
@@ -41,17 +40,5 @@ describe('Upload-Concat', () => {
     });
     expect(() => parseUploadConcat('final;')).toThrow(expect.objectContaining({ status_code: 400 }));
     expect(() => parseUploadConcat('whole')).toThrow(expect.objectContaining({ status_code: 400 }));
-  });
-});
-
-describe('ContentDigest', () => {
-  it('continues from a saved state to the same SHA-256 as one pass', async () => {
-    const data = Buffer.from(Array.from({ length: 100_000 }, (_, i) => (i * 7) & 0xff));
-    const first = await ContentDigest.start();
-    first.update(data.subarray(0, 12_345));
-    const resumed = await ContentDigest.start(first.save());
-    resumed.update(data.subarray(12_345));
-    expect(resumed.hex()).toBe(createHash('sha256').update(data).digest('hex'));
-    expect((await ContentDigest.start()).hex()).toBe(createHash('sha256').digest('hex'));
   });
 });

@@ -26,6 +26,7 @@ const apiEnvSchema = z
     TUS_CHUNK_SIZE: byteSize({ min: 1 }).default(8 * 1024 ** 2),
     TUS_UPLOAD_EXPIRATION: duration({ min: 1 }).default(24 * 3_600_000),
     TUS_CLEANUP_INTERVAL: duration({ min: 1 }).default(15 * 60_000),
+    TUS_CONCURRENT_WRITES: envInteger({ min: 1, max: 10_000 }).default(8),
     ASSETS_PUBLIC: envBoolean.default(false),
     ASSETS_CACHE_CONTROL: z.string().min(1).default('no-cache'),
     ASSETS_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters').optional(),

@@ -1,5 +1,5 @@
 import { hasResumableUploads } from '@stowage/storage';
-import { hasConcatenation, hasContentDigests, TusServer } from '@stowage/tus-extensions';
+import { Budget, hasConcatenation, hasContentDigests, TusServer } from '@stowage/tus-extensions';
 import { type DataStore, EVENTS, type Upload } from '@tus/utils';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ApiEnv } from '../config/env.js';
@@ -36,6 +36,8 @@ export class UploadServers {
   private readonly records: FileRecords;
   readonly partials: UploadPartials;
   private readonly log: FastifyBaseLogger;
+  /** TUS_CONCURRENT_WRITES, shared by the servers of every location: the process's memory is one. */
+  private readonly writeSlots: Budget;
 
   constructor({ env, storage, records, partials, log, metrics }: UploadServersOptions) {
     this.env = env;
@@ -43,6 +45,7 @@ export class UploadServers {
     this.records = records;
     this.partials = partials;
     this.log = log;
+    this.writeSlots = new Budget(env.TUS_CONCURRENT_WRITES);
     for (const name of storage.locationNames) {
       const driver = storage.location(name);
       if (hasResumableUploads(driver)) {
@@ -97,6 +100,7 @@ export class UploadServers {
     const server = new TusServer({
       path: TUS_PATH,
       datastore,
+      writeSlots: this.writeSlots,
       maxSize: env.FILES_MAX_UPLOAD_SIZE,
       namingFunction: () => crypto.randomUUID(),
       // The id is the path's last segment: @tus/server would take a query (`?access_token=`) along.

@@ -4,19 +4,20 @@ import { S3TusDriver, S3TusStore, type TusOptionsInput, tusOptionsSchema } from 
 export const BUCKET = 'uploads';
 
 /**
- * An emulated S3 that takes parts as small as `partSize`, and a store whose plan uses
- * parts of that size: uploads of many parts with little data (S3 itself refuses parts
- * under 5 MiB, and so do the location options).
+ * An emulated S3 that takes parts as small as `minPartSize` (default `partSize`), and a
+ * store whose plan uses parts of `partSize`: uploads of many parts with little data (S3
+ * itself refuses parts under 5 MiB, and so do the location options).
  */
 export function emulatedStore(
   name: string,
   {
     profile = 'aws',
     partSize,
+    minPartSize = partSize,
     tus = {},
-  }: { profile?: ProviderName; partSize: number; tus?: TusOptionsInput },
+  }: { profile?: ProviderName; partSize: number; minPartSize?: number; tus?: TusOptionsInput },
 ): { emulator: S3Emulator; driver: S3TusDriver; store: S3TusStore; newStore: () => S3TusStore } {
-  const emulator = createS3Emulator({ profile, endpoint: `http://${name}.s3.test`, minPartSize: partSize })
+  const emulator = createS3Emulator({ profile, endpoint: `http://${name}.s3.test`, minPartSize })
     .listen()
     .createBucket(BUCKET);
   const { endpoint, region, credentials } = emulator.clientConfig;
@@ -31,6 +32,6 @@ export function emulatedStore(
   });
   const options = tusOptionsSchema.parse({ partRetries: 1, ...tus });
   // Another store on the same location starts cold, as another process (or a restarted one) would.
-  const newStore = () => new S3TusStore(driver, { ...options, chunkSize: partSize, minPartSize: partSize });
+  const newStore = () => new S3TusStore(driver, { ...options, chunkSize: partSize, minPartSize });
   return { emulator, driver, store: newStore(), newStore };
 }
