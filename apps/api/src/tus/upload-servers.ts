@@ -1,6 +1,6 @@
 import { hasResumableUploads } from '@stowage/storage';
 import { hasConcatenation, hasContentDigests, TusServer } from '@stowage/tus-extensions';
-import { type DataStore, EVENTS, type Upload } from '@tus/utils';
+import { type DataStore, ERRORS, EVENTS, type Locker, type Upload } from '@tus/utils';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ApiEnv } from '../config/env.js';
 import type { FileRecords } from '../db/file-records.js';
@@ -22,6 +22,8 @@ export interface UploadServersOptions {
   partials: UploadPartials;
   log: FastifyBaseLogger;
   metrics: Metrics;
+  /** Keeps the requests of one upload apart, across instances when it is a distributed one. */
+  locker: Locker;
 }
 
 /**
@@ -36,13 +38,15 @@ export class UploadServers {
   private readonly records: FileRecords;
   readonly partials: UploadPartials;
   private readonly log: FastifyBaseLogger;
+  private readonly locker: Locker;
 
-  constructor({ env, storage, records, partials, log, metrics }: UploadServersOptions) {
+  constructor({ env, storage, records, partials, log, metrics, locker }: UploadServersOptions) {
     this.env = env;
     this.storage = storage;
     this.records = records;
     this.partials = partials;
     this.log = log;
+    this.locker = locker;
     for (const name of storage.locationNames) {
       const driver = storage.location(name);
       if (hasResumableUploads(driver)) {
@@ -62,23 +66,38 @@ export class UploadServers {
     return this.servers.get(location);
   }
 
-  /** Ends an unfinished upload's state in its store (its record is already gone). */
+  /**
+   * Ends an unfinished upload's state in its store (its record is already gone). State
+   * that is gone already (expired, or removed by another instance) is what was wanted.
+   */
   async discard(file: FileRow): Promise<void> {
-    await this.servers.get(file.storage)?.datastore.remove(file.id);
+    await this.servers
+      .get(file.storage)
+      ?.datastore.remove(file.id)
+      .catch((error: unknown) => {
+        if (error !== ERRORS.FILE_NOT_FOUND) throw error;
+      });
   }
 
-  /** The stores' own expiry, then records of uploads idle for longer than TUS_UPLOAD_EXPIRATION. */
+  /**
+   * The stores' own expiry, then records of uploads idle for longer than
+   * TUS_UPLOAD_EXPIRATION. Run by one instance at a time (the janitor lease), and
+   * harmless if two ever overlap: a record is deleted by one caller only, and only that
+   * caller discards its state.
+   */
   async cleanUp(): Promise<void> {
     for (const [name, server] of this.servers) {
       if (server.datastore.hasExtension('expiration')) {
-        await server
-          .cleanUpExpiredUploads()
-          .catch((error) => this.log.warn({ err: error, location: name }, 'tus cleanup failed'));
+        await server.cleanUpExpiredUploads().then(
+          (removed) => removed > 0 && this.log.info({ location: name, removed }, 'expired uploads removed'),
+          (error) => this.log.warn({ err: error, location: name }, 'tus cleanup failed'),
+        );
       }
     }
     const before = new Date(Date.now() - this.env.TUS_UPLOAD_EXPIRATION).toISOString();
     for (const file of await this.records.staleUploads(before)) {
       if (await this.records.delete(file.id)) {
+        this.log.info({ id: file.id, location: file.storage }, 'stale upload removed');
         await this.discard(file).catch((error) =>
           this.log.warn({ err: error, id: file.id }, 'stale upload left behind'),
         );
@@ -97,6 +116,7 @@ export class UploadServers {
     const server = new TusServer({
       path: TUS_PATH,
       datastore,
+      locker: this.locker,
       maxSize: env.FILES_MAX_UPLOAD_SIZE,
       namingFunction: () => crypto.randomUUID(),
       // The id is the path's last segment: @tus/server would take a query (`?access_token=`) along.
@@ -130,7 +150,7 @@ export class UploadServers {
     });
     server.on(EVENTS.POST_RECEIVE, (_req, upload) => {
       records
-        .update(upload.id, { upload_offset: upload.offset, modified_on: new Date().toISOString() })
+        .recordProgress(upload.id, upload.offset)
         .catch((error) => this.log.warn({ err: error }, 'could not record upload progress'));
     });
     server.on(EVENTS.POST_TERMINATE, (_req, _res, id) => {
