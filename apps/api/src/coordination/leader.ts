@@ -16,7 +16,7 @@ const LEASE_ID = 'janitor';
  * pause before a second attempt is longer, so a try is one attempt: the lease is held
  * for as long as its holder runs, and asking again within a tick would change nothing.
  */
-const TRY_WINDOW_MS = 2_000;
+const DEFAULT_TRY_WINDOW_MS = 2_000;
 
 /**
  * One instance at a time runs the periodic cleanup: the one holding the leader lease, a
@@ -39,17 +39,20 @@ export class Leader {
     /** Where the lease lives. */
     readonly kind: TusLockerKind,
     private readonly log: FastifyBaseLogger,
+    private readonly tryWindow: number,
   ) {}
 
+  /** `tryWindow`: how long a try at a lease held elsewhere lasts (ms; default 2 s). */
   static async open(
     kind: TusLockerKind,
     backends: Parameters<typeof openLocker>[1],
     log: FastifyBaseLogger,
+    { tryWindow = DEFAULT_TRY_WINDOW_MS }: { tryWindow?: number } = {},
   ): Promise<Leader> {
-    const leader = new Leader(kind, log);
+    const leader = new Leader(kind, log, tryWindow);
     leader.#locker = await openLocker(kind, backends, LEASE_SCOPE, {
-      acquireTimeout: TRY_WINDOW_MS,
-      retryDelay: { initial: 2 * TRY_WINDOW_MS, max: 2 * TRY_WINDOW_MS },
+      acquireTimeout: tryWindow,
+      retryDelay: { initial: 2 * tryWindow, max: 2 * tryWindow },
       onError: (error) => {
         if (error instanceof LockLostError) leader.#leaseLost(error);
         else log.warn({ err: error }, 'janitor lease: %s', error.message);
@@ -112,7 +115,7 @@ export class Leader {
     const lock = this.#locker.newLock(LEASE_ID);
     try {
       // Asked to let go by another instance's try: the lease is kept until shutdown or loss.
-      await lock.lock(AbortSignal.timeout(TRY_WINDOW_MS), () => {});
+      await lock.lock(AbortSignal.timeout(this.tryWindow), () => {});
     } catch (error) {
       if (error !== ERRORS.ERR_LOCK_TIMEOUT && !this.#closed) {
         this.log.warn({ err: error }, 'could not try the janitor lease (%s)', this.kind);
