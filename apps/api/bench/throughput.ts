@@ -7,17 +7,18 @@
  */
 import { fork, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { get, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable, Writable } from 'node:stream';
+import { type Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DeleteObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { createTestBucket, ensureS3Server, rawS3Client, type S3ServerInfo } from '@stowage/test-s3-server';
 import { s3LocationEnv } from '../test/helpers/s3-env.js';
 import { directUpload, redirectLocation } from './direct-client.js';
+import { peakRssMib, rotated, source, timed } from './legs.js';
 
 const MIB = 1024 * 1024;
 const SIZE = Number(process.env.BENCH_SIZE_MIB ?? 1024) * MIB;
@@ -25,44 +26,12 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 const TOKEN = randomBytes(24).toString('base64url');
 const here = new URL('.', import.meta.url).pathname;
 
-/** SIZE bytes from a reused random block: generating them costs nothing measurable. */
-function source(size: number): Readable {
-  const block = randomBytes(MIB);
-  let sent = 0;
-  return new Readable({
-    read() {
-      if (sent >= size) return void this.push(null);
-      const chunk = block.subarray(0, Math.min(MIB, size - sent));
-      sent += chunk.length;
-      this.push(chunk);
-    },
-  });
-}
-
 const sink = () =>
   new Writable({
     write(_chunk, _encoding, callback) {
       callback();
     },
   });
-
-async function timed(leg: string, run: () => Promise<void>): Promise<number> {
-  const start = performance.now();
-  await run();
-  const seconds = (performance.now() - start) / 1000;
-  console.error(`${leg}: ${seconds.toFixed(2)} s`);
-  return seconds;
-}
-
-/** Runs the legs one after the other, starting with a different one each round (RGW's caches favour later legs); answers in the legs' order. */
-async function rotated(round: number, legs: (() => Promise<number>)[]): Promise<number[]> {
-  const results: number[] = [];
-  for (let step = 0; step < legs.length; step++) {
-    const index = (round + step) % legs.length;
-    results[index] = await legs[index]!();
-  }
-  return results;
-}
 
 async function startApi(env: Record<string, string>): Promise<{ url: string; pid: number; stop(): void }> {
   // As `pnpm start` runs it (see the README: a small young generation frees streamed buffers sooner).
@@ -153,11 +122,6 @@ function deleteFile(url: string, id: string): Promise<unknown> {
       .on('response', resolve)
       .end(),
   );
-}
-
-async function peakRssMib(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(status.match(/VmHWM:\s+(\d+) kB/)![1]) / 1024;
 }
 
 async function main(): Promise<void> {
