@@ -6,8 +6,6 @@ import { ApiError } from './http/errors.js';
 export interface Locations {
   location(name: string): Driver;
   has(name: string): boolean;
-  /** The driver a location is configured with (`local`, `s3`). */
-  driverNameOf(name: string): string;
   readonly locationNames: string[];
   readonly defaultLocationName: string;
   /** The driver name the location was configured with (`local`, `s3`). */
