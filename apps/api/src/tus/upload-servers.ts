@@ -50,9 +50,10 @@ export class UploadServers {
     for (const name of storage.locationNames) {
       const driver = storage.location(name);
       if (hasResumableUploads(driver)) {
-        const store = meterWrites(driver.createResumableUploadStore() as DataStore, (bytes) =>
-          metrics.bytesReceived.inc({ location: name }, bytes),
-        );
+        const store = meterWrites(driver.createResumableUploadStore() as DataStore, (written) => {
+          metrics.bytesReceived.inc({ location: name }, written.bytes);
+          return this.recordProgress(written.id, written.offset);
+        });
         this.servers.set(name, this.createServer(name, store));
       }
     }
@@ -110,6 +111,16 @@ export class UploadServers {
     }
   }
 
+  /**
+   * The record follows the upload's progress, whichever instance took the PATCH (and
+   * its staleness counts from the last byte). A failure costs only a stale figure.
+   */
+  private async recordProgress(id: string, offset: number): Promise<void> {
+    await this.records
+      .recordProgress(id, offset)
+      .catch((error) => this.log.warn({ err: error, id }, 'could not record upload progress'));
+  }
+
   private createServer(location: string, datastore: DataStore): TusServer {
     const { env, records, partials } = this;
     const publicUrl = env.PUBLIC_URL;
@@ -148,11 +159,8 @@ export class UploadServers {
         return {};
       },
     });
-    server.on(EVENTS.POST_RECEIVE, (_req, upload) => {
-      records
-        .recordProgress(upload.id, upload.offset)
-        .catch((error) => this.log.warn({ err: error }, 'could not record upload progress'));
-    });
+    // During a long PATCH too, not only at its end.
+    server.on(EVENTS.POST_RECEIVE, (_req, upload) => void this.recordProgress(upload.id, upload.offset));
     server.on(EVENTS.POST_TERMINATE, (_req, _res, id) => {
       records
         .delete(id)
