@@ -1,21 +1,13 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createTestDatabase } from '@stowage/test-pg-server';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { parseApiEnv } from '../src/config/env.js';
 import { client } from './helpers/http.js';
 import { startApi } from './helpers/in-process.js';
 import { failedStart, spawnApi } from './helpers/process.js';
+import { tempDirs } from './helpers/temp-dirs.js';
 
 const pgServer = inject('pgServer');
-const temps: string[] = [];
-afterAll(() => Promise.all(temps.map((dir) => rm(dir, { recursive: true, force: true }))));
-const tempDir = async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'stowage-coordination-'));
-  temps.push(dir);
-  return dir;
-};
+const tempDir = tempDirs('stowage-coordination-');
 
 describe('choosing the TUS locker', () => {
   it('defaults to postgres with DB_CLIENT=pg (nothing more to set), else memory', () => {
