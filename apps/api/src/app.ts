@@ -7,6 +7,7 @@ import { registerAssetSigningRoute } from './assets/signed-urls.js';
 import type { ApiEnv } from './config/env.js';
 import { keptSecret } from './config/kept-secret.js';
 import type { AppContext } from './context.js';
+import { openCoordination } from './coordination/coordination.js';
 import { FileRecords } from './db/file-records.js';
 import type { Database } from './db/schema.js';
 import { UploadPartials } from './db/upload-partials.js';
@@ -80,16 +81,27 @@ export async function buildApp({ env, storage, db, adminToken }: AppOptions): Pr
   );
   await app.register(multipart, { limits: { fileSize: env.FILES_MAX_UPLOAD_SIZE + 1 } });
 
+  const coordination = await openCoordination(env, storage, app.log);
+  app.addHook('onClose', () => coordination.close());
   const records = new FileRecords(db);
   const metrics = new Metrics();
   const uploads = env.TUS_ENABLED
-    ? new UploadServers({ env, storage, records, partials: new UploadPartials(db), log: app.log, metrics })
+    ? new UploadServers({
+        env,
+        storage,
+        records,
+        partials: new UploadPartials(db),
+        log: app.log,
+        metrics,
+        locker: coordination.tusLocker,
+      })
     : undefined;
   const context: AppContext = {
     env,
     storage,
     records,
     uploads,
+    coordination,
     auth: createAuth(adminToken, env.ASSETS_PUBLIC),
     signer: new UrlSigner(
       env.ASSETS_SIGNING_KEY ?? (await keptSecret(env.DATA_DIR, 'assets-signing-key')).value,
@@ -105,11 +117,7 @@ export async function buildApp({ env, storage, db, adminToken }: AppOptions): Pr
   installDirectUploads(app, context, db);
   if (uploads) {
     registerTusRoutes(app, context, uploads);
-    const cleanup = setInterval(() => {
-      uploads.cleanUp().catch((error) => app.log.warn({ err: error }, 'tus cleanup failed'));
-    }, env.TUS_CLEANUP_INTERVAL);
-    cleanup.unref();
-    app.addHook('onClose', async () => clearInterval(cleanup));
+    coordination.leader.every(env.TUS_CLEANUP_INTERVAL, 'tus cleanup', () => uploads.cleanUp());
   }
   return app;
 }

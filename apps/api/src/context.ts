@@ -1,4 +1,5 @@
 import type { ApiEnv } from './config/env.js';
+import type { Coordination } from './coordination/coordination.js';
 import type { FileRecords } from './db/file-records.js';
 import type { Auth } from './http/auth.js';
 import type { UrlSigner } from './http/url-signer.js';
@@ -18,4 +19,5 @@ export interface AppContext {
   metrics: Metrics;
   /** Absent when TUS_ENABLED=false. */
   uploads: UploadServers | undefined;
+  coordination: Coordination;
 }

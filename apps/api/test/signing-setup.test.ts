@@ -1,18 +1,12 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bytes, client } from './helpers/http.js';
 import { startApi } from './helpers/in-process.js';
 import { failedStart, spawnApi } from './helpers/process.js';
+import { tempDirs } from './helpers/temp-dirs.js';
 
-const temps: string[] = [];
-afterAll(() => Promise.all(temps.map((dir) => rm(dir, { recursive: true, force: true }))));
-const tempDir = async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'stowage-signing-'));
-  temps.push(dir);
-  return dir;
-};
+const tempDir = tempDirs('stowage-signing-');
 const signUrl = async (http: ReturnType<typeof client>, id: string) =>
   (await http.json<{ data: { url: string } }>(`/assets/${id}/sign`, { method: 'POST' })).body.data.url;
 

@@ -1,18 +1,12 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseApiEnv } from '../src/config/env.js';
 import { bytes, client } from './helpers/http.js';
 import { failedStart, spawnApi } from './helpers/process.js';
+import { tempDirs } from './helpers/temp-dirs.js';
 
-const temps: string[] = [];
-afterAll(() => Promise.all(temps.map((dir) => rm(dir, { recursive: true, force: true }))));
-const tempDir = async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'stowage-start-'));
-  temps.push(dir);
-  return dir;
-};
+const tempDir = tempDirs('stowage-start-');
 
 describe('configuration', () => {
   it('has working defaults', () => {

@@ -173,6 +173,20 @@ export class S3TusStore extends DataStore implements ContentDigests, Concatenati
     this.uploads.forget(id);
   }
 
+  /**
+   * remove(), false when the upload was gone already: several API instances' expiry
+   * runs may overlap, and the one that finds the state removed has nothing left to do.
+   */
+  private async removeUnlessGone(id: string): Promise<boolean> {
+    try {
+      await this.remove(id);
+      return true;
+    } catch (error) {
+      if (error === ERRORS.FILE_NOT_FOUND) return false;
+      throw error;
+    }
+  }
+
   override getExpiration(): number {
     return this.options.expiration;
   }
@@ -204,8 +218,7 @@ export class S3TusStore extends DataStore implements ContentDigests, Concatenati
       if (state.completed && state.concat?.kind !== 'partial') {
         await objects.delete([object.Key!]);
         this.uploads.forget(id);
-      } else {
-        await this.remove(id);
+      } else if (await this.removeUnlessGone(id)) {
         removed++;
       }
     }

@@ -161,6 +161,30 @@ describe.skipIf(!server)('expiry on RGW', () => {
   });
 });
 
+describe.skipIf(!server)('expiry run by two processes at once', () => {
+  it('both runs finish, and every expired upload is gone', async () => {
+    const { bucket, remove } = await createTestBucket(server!, 'tus-expiry-twice');
+    const raw = rawS3Client(server!);
+    const [first, second] = [1, 2].map(() =>
+      rgwDriver(server!, bucket, { expiration: '1s' }).createResumableUploadStore(),
+    );
+    const tus = await startTusServer(first!);
+    try {
+      for (let i = 0; i < 4; i++) await partialUpload(tus.endpoint, randomBytes(7 * MiB), 6 * MiB);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      // Both may remove an upload they both listed (harmless: aborting and deleting
+      // twice); one that finds the state gone has nothing left to do.
+      const removed = await Promise.all([first!.deleteExpired(), second!.deleteExpired()]);
+      expect(removed[0]! + removed[1]!).toBeGreaterThanOrEqual(4);
+      expect(await multipartUploads(raw, bucket)).toEqual([]);
+      expect(await bucketKeys(raw, bucket)).toEqual([]);
+    } finally {
+      await tus.close();
+      await remove();
+    }
+  });
+});
+
 describe.skipIf(!server)('a location whose bucket does not exist', () => {
   let tus: RunningTusServer;
   beforeAll(async () => {

@@ -1,5 +1,6 @@
 import { byteSize, duration, envBoolean, envInteger, InvalidConfigError } from '@stowage/storage';
 import { z } from 'zod';
+import { checkCoordinationEnv, coordinationEnvShape, tusLockerOf } from './coordination-env.js';
 
 const MiB = 1024 ** 2;
 const HOUR = 3_600_000;
@@ -36,6 +37,7 @@ const apiEnvSchema = z
     FILES_DIRECT_UPLOAD_URL_TTL: duration({ min: 60_000, max: WEEK }).default(HOUR),
     FILES_DIRECT_UPLOAD_EXPIRATION: duration({ min: 1000 }).default(24 * HOUR),
     CORS_ORIGIN: z.string().min(1).default('*'),
+    ...coordinationEnvShape,
   })
   .superRefine((env, context) => {
     if (env.DB_CLIENT === 'pg' && !env.DB_CONNECTION_STRING) {
@@ -45,7 +47,9 @@ const apiEnvSchema = z
         message: 'is required when DB_CLIENT=pg',
       });
     }
-  });
+    checkCoordinationEnv(env, context);
+  })
+  .transform((env) => ({ ...env, TUS_LOCKER: tusLockerOf(env) }));
 
 export type ApiEnv = z.output<typeof apiEnvSchema>;
 

@@ -51,6 +51,21 @@ export class FileRecords {
     return this.get(id);
   }
 
+  /**
+   * Progress of a resumable upload, reported by whichever instance took the PATCH: only
+   * forward, and never onto a completed record, so that a late report from one instance
+   * cannot undo what another has recorded since.
+   */
+  async recordProgress(id: string, offset: number): Promise<void> {
+    await this.db
+      .updateTable('files')
+      .set({ upload_offset: offset, modified_on: new Date().toISOString() })
+      .where('id', '=', id)
+      .where('upload_status', '=', 'uploading')
+      .where((row) => row.or([row('upload_offset', 'is', null), row('upload_offset', '<', offset)]))
+      .execute();
+  }
+
   /** True when this call removed the row (so exactly one caller goes on to delete the bytes). */
   async delete(id: string): Promise<boolean> {
     const result = await this.db.deleteFrom('files').where('id', '=', id).executeTakeFirst();

@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger } from 'fastify';
 import type { DirectUploadRecords } from '../db/direct-upload-records.js';
 import type { DirectUploads } from './direct-uploads.js';
 
@@ -23,20 +23,4 @@ export async function cleanAbandonedDirectUploads(
     }
   }
   return cleaned;
-}
-
-/** Until the janitor runs it: every `intervalMs`, stopped when the app closes. */
-export function scheduleDirectUploadCleanup(
-  app: FastifyInstance,
-  uploads: DirectUploads,
-  rows: DirectUploadRecords,
-  intervalMs: number,
-): void {
-  const timer = setInterval(() => {
-    cleanAbandonedDirectUploads(uploads, rows, app.log).catch((error) =>
-      app.log.warn({ err: error }, 'direct upload cleanup failed'),
-    );
-  }, intervalMs);
-  timer.unref();
-  app.addHook('onClose', async () => clearInterval(timer));
 }

@@ -3,11 +3,14 @@ import type { Kysely } from 'kysely';
 import type { AppContext } from '../context.js';
 import { DirectUploadRecords } from '../db/direct-upload-records.js';
 import type { Database } from '../db/schema.js';
-import { scheduleDirectUploadCleanup } from './cleanup.js';
+import { cleanAbandonedDirectUploads } from './cleanup.js';
 import { DirectUploads } from './direct-uploads.js';
 import { registerDirectUploadRoutes } from './routes.js';
 
-/** Presigned uploads straight to storage: their routes, and the cleanup of abandoned ones (every TUS_CLEANUP_INTERVAL). */
+/**
+ * Presigned uploads straight to storage: their routes, and the cleanup of abandoned ones
+ * (every TUS_CLEANUP_INTERVAL, on the instance holding the janitor lease).
+ */
 export function installDirectUploads(
   app: FastifyInstance,
   context: AppContext,
@@ -16,6 +19,8 @@ export function installDirectUploads(
   const rows = new DirectUploadRecords(db);
   const uploads = new DirectUploads(context.env, context.storage, context.records, rows, app.log);
   registerDirectUploadRoutes(app, context, uploads);
-  scheduleDirectUploadCleanup(app, uploads, rows, context.env.TUS_CLEANUP_INTERVAL);
+  context.coordination.leader.every(context.env.TUS_CLEANUP_INTERVAL, 'direct upload cleanup', async () => {
+    await cleanAbandonedDirectUploads(uploads, rows, app.log);
+  });
   return uploads;
 }

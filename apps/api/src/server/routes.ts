@@ -35,7 +35,9 @@ export function registerServerRoutes(app: FastifyInstance, context: AppContext):
           enabled: context.uploads !== undefined,
           endpoint: '/files/tus',
           chunk_size: context.env.TUS_CHUNK_SIZE,
+          locker: context.coordination.tusLockerKind,
         },
+        janitor: { lease: context.coordination.leader.kind, leader: context.coordination.leader.leading },
       },
     };
   });

@@ -81,6 +81,20 @@ export const infoSchema = {
                 enabled: { type: 'boolean' },
                 endpoint: { type: 'string' },
                 chunk_size: { type: 'integer' },
+                locker: {
+                  type: 'string',
+                  enum: ['memory', 'postgres', 'redis'],
+                  description: 'What keeps two requests on one upload apart (TUS_LOCKER)',
+                },
+              },
+              additionalProperties: true,
+            },
+            janitor: {
+              type: 'object',
+              description: 'The periodic cleanup runs on one instance at a time: the holder of the lease',
+              properties: {
+                lease: { type: 'string', enum: ['memory', 'postgres', 'redis'] },
+                leader: { type: 'boolean', description: 'Whether this instance holds the lease now' },
               },
               additionalProperties: true,
             },

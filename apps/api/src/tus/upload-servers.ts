@@ -1,6 +1,6 @@
 import { hasResumableUploads } from '@stowage/storage';
 import { Budget, hasConcatenation, hasContentDigests, TusServer } from '@stowage/tus-extensions';
-import { type DataStore, EVENTS, type Upload } from '@tus/utils';
+import { type DataStore, ERRORS, EVENTS, type Locker, type Upload } from '@tus/utils';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ApiEnv } from '../config/env.js';
 import type { FileRecords } from '../db/file-records.js';
@@ -22,6 +22,8 @@ export interface UploadServersOptions {
   partials: UploadPartials;
   log: FastifyBaseLogger;
   metrics: Metrics;
+  /** Keeps the requests of one upload apart, across instances when it is a distributed one. */
+  locker: Locker;
 }
 
 /**
@@ -38,20 +40,23 @@ export class UploadServers {
   private readonly log: FastifyBaseLogger;
   /** TUS_CONCURRENT_WRITES, shared by the servers of every location: the process's memory is one. */
   private readonly writeSlots: Budget;
+  private readonly locker: Locker;
 
-  constructor({ env, storage, records, partials, log, metrics }: UploadServersOptions) {
+  constructor({ env, storage, records, partials, log, metrics, locker }: UploadServersOptions) {
     this.env = env;
     this.storage = storage;
     this.records = records;
     this.partials = partials;
     this.log = log;
     this.writeSlots = new Budget(env.TUS_CONCURRENT_WRITES);
+    this.locker = locker;
     for (const name of storage.locationNames) {
       const driver = storage.location(name);
       if (hasResumableUploads(driver)) {
-        const store = meterWrites(driver.createResumableUploadStore() as DataStore, (bytes) =>
-          metrics.bytesReceived.inc({ location: name }, bytes),
-        );
+        const store = meterWrites(driver.createResumableUploadStore() as DataStore, (written) => {
+          metrics.bytesReceived.inc({ location: name }, written.bytes);
+          return this.recordProgress(written.id, written.offset);
+        });
         this.servers.set(name, this.createServer(name, store));
       }
     }
@@ -65,23 +70,38 @@ export class UploadServers {
     return this.servers.get(location);
   }
 
-  /** Ends an unfinished upload's state in its store (its record is already gone). */
+  /**
+   * Ends an unfinished upload's state in its store (its record is already gone). State
+   * that is gone already (expired, or removed by another instance) is what was wanted.
+   */
   async discard(file: FileRow): Promise<void> {
-    await this.servers.get(file.storage)?.datastore.remove(file.id);
+    await this.servers
+      .get(file.storage)
+      ?.datastore.remove(file.id)
+      .catch((error: unknown) => {
+        if (error !== ERRORS.FILE_NOT_FOUND) throw error;
+      });
   }
 
-  /** The stores' own expiry, then records of uploads idle for longer than TUS_UPLOAD_EXPIRATION. */
+  /**
+   * The stores' own expiry, then records of uploads idle for longer than
+   * TUS_UPLOAD_EXPIRATION. Run by one instance at a time (the janitor lease), and
+   * harmless if two ever overlap: a record is deleted by one caller only, and only that
+   * caller discards its state.
+   */
   async cleanUp(): Promise<void> {
     for (const [name, server] of this.servers) {
       if (server.datastore.hasExtension('expiration')) {
-        await server
-          .cleanUpExpiredUploads()
-          .catch((error) => this.log.warn({ err: error, location: name }, 'tus cleanup failed'));
+        await server.cleanUpExpiredUploads().then(
+          (removed) => removed > 0 && this.log.info({ location: name, removed }, 'expired uploads removed'),
+          (error) => this.log.warn({ err: error, location: name }, 'tus cleanup failed'),
+        );
       }
     }
     const before = new Date(Date.now() - this.env.TUS_UPLOAD_EXPIRATION).toISOString();
     for (const file of await this.records.staleUploads(before)) {
       if (await this.records.delete(file.id)) {
+        this.log.info({ id: file.id, location: file.storage }, 'stale upload removed');
         await this.discard(file).catch((error) =>
           this.log.warn({ err: error, id: file.id }, 'stale upload left behind'),
         );
@@ -94,6 +114,16 @@ export class UploadServers {
     }
   }
 
+  /**
+   * The record follows the upload's progress, whichever instance took the PATCH (and
+   * its staleness counts from the last byte). A failure costs only a stale figure.
+   */
+  private async recordProgress(id: string, offset: number): Promise<void> {
+    await this.records
+      .recordProgress(id, offset)
+      .catch((error) => this.log.warn({ err: error, id }, 'could not record upload progress'));
+  }
+
   private createServer(location: string, datastore: DataStore): TusServer {
     const { env, records, partials } = this;
     const publicUrl = env.PUBLIC_URL;
@@ -101,6 +131,7 @@ export class UploadServers {
       path: TUS_PATH,
       datastore,
       writeSlots: this.writeSlots,
+      locker: this.locker,
       maxSize: env.FILES_MAX_UPLOAD_SIZE,
       namingFunction: () => crypto.randomUUID(),
       // The id is the path's last segment: @tus/server would take a query (`?access_token=`) along.
@@ -132,11 +163,8 @@ export class UploadServers {
         return {};
       },
     });
-    server.on(EVENTS.POST_RECEIVE, (_req, upload) => {
-      records
-        .update(upload.id, { upload_offset: upload.offset, modified_on: new Date().toISOString() })
-        .catch((error) => this.log.warn({ err: error }, 'could not record upload progress'));
-    });
+    // During a long PATCH too, not only at its end.
+    server.on(EVENTS.POST_RECEIVE, (_req, upload) => void this.recordProgress(upload.id, upload.offset));
     server.on(EVENTS.POST_TERMINATE, (_req, _res, id) => {
       records
         .delete(id)

@@ -32,7 +32,8 @@ export async function spawnApi(env: Record<string, string>, cwd?: string): Promi
     throw new Error(
       `${MAIN} is missing: build the api first (pnpm turbo run build --filter=@stowage/api...)`,
     );
-  const child = spawn(process.execPath, [MAIN], {
+  // As `pnpm start` runs it (see the README: a small young generation frees streamed buffers sooner).
+  const child = spawn(process.execPath, ['--max-semi-space-size=4', MAIN], {
     cwd,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
