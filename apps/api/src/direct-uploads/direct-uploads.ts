@@ -12,6 +12,7 @@ import type { ApiEnv } from '../config/env.js';
 import type { DirectUploadRecords } from '../db/direct-upload-records.js';
 import type { FileRecords } from '../db/file-records.js';
 import type { DirectUploadRow, FileRow } from '../db/schema.js';
+import { backfillChecksum } from '../files/checksum-backfill.js';
 import { measureStored } from '../files/file-bytes.js';
 import { diskFilename } from '../files/names.js';
 import { readyUploadChanges, uploadingFileRecord } from '../files/new-file-record.js';
@@ -42,16 +43,21 @@ export type StartedDirectUpload =
 
 export interface CompletedDirectUpload {
   file: FileRow;
-  /** `verified`: the content matched the SHA-256 the client declared; `computed`: none was declared. */
-  checksum: 'verified' | 'computed';
+  /**
+   * `verified`: the content matched the SHA-256 the client declared, before the record was
+   * ready; `computed`: none was declared and the checksum is in the record; `pending`: none
+   * was declared and it is being computed (the record's checksum is null until then).
+   */
+  checksum: 'verified' | 'computed' | 'pending';
 }
 
 /**
  * Uploads whose bytes go from the client straight to a location (presigned URLs), while
  * the API keeps the record and decides what is kept: it starts the upload (record
  * `uploading`), signs each request, and on completion checks the size (before the parts
- * are joined) and the SHA-256 (read back once: S3 has no SHA-256 of a whole multipart
- * object) before the record is `ready`. A refused upload is discarded whole.
+ * are joined) and a declared SHA-256 (read back once: S3 has no SHA-256 of a whole
+ * multipart object) before the record is `ready`; an undeclared one is computed by one
+ * read after the client was answered. A refused upload is discarded whole.
  */
 export class DirectUploads {
   constructor(
@@ -154,17 +160,19 @@ export class DirectUploads {
     parts?: Pick<UploadedPart, 'partNumber' | 'etag'>[],
   ): Promise<CompletedDirectUpload> {
     const file = await this.records.get(id);
-    if (file?.upload_status === 'ready') return { file, checksum: 'computed' };
+    if (file?.upload_status === 'ready')
+      return { file, checksum: file.checksum === null ? 'pending' : 'computed' };
     const row = await this.liveRow(id);
     if (!file) throw notFound('Upload');
     const driver = this.storage.location(row.storage);
     const declaredSize = file.upload_length;
 
+    let size: number;
     if (row.multipart_upload_id !== null) {
       const multipart = multipartDriver(driver, row.storage);
       const received = await multipart.listUploadedParts(row.key, row.multipart_upload_id);
       const chosen = parts === undefined ? received : pickParts(received, parts);
-      const size = chosen.reduce((total, part) => total + part.size, 0);
+      size = chosen.reduce((total, part) => total + part.size, 0);
       if (declaredSize !== null && size !== declaredSize)
         throw await this.refuse(id, `The parts hold ${size} bytes, ${declaredSize} were announced`);
       if (chosen.length === 0) throw await this.refuse(id, 'No part was uploaded');
@@ -177,22 +185,31 @@ export class DirectUploads {
       });
       if (declaredSize !== null && stored.size !== declaredSize)
         throw await this.refuse(id, `The upload holds ${stored.size} bytes, ${declaredSize} were announced`);
+      size = stored.size;
     }
 
-    const measured = await measureStored(driver, row.key);
-    if (row.declared_sha256 !== null && measured.checksum !== row.declared_sha256)
-      throw await this.refuse(
-        id,
-        `The content's SHA-256 is ${measured.checksum}, ${row.declared_sha256} was announced`,
-      );
-    const ready = await this.records.update(id, readyUploadChanges(measured));
+    // A declared SHA-256 is verified before the file is ready; otherwise the file is ready
+    // once its size is right, and its SHA-256 is computed by reading it once afterwards.
+    let checksum: string | null = null;
+    if (row.declared_sha256 !== null) {
+      const measured = await measureStored(driver, row.key);
+      if (measured.checksum !== row.declared_sha256)
+        throw await this.refuse(
+          id,
+          `The content's SHA-256 is ${measured.checksum}, ${row.declared_sha256} was announced`,
+        );
+      checksum = measured.checksum;
+    }
+    const ready = await this.records.update(id, readyUploadChanges({ size, checksum }));
     if (!ready) {
       // Deleted (or expired) while it completed: its bytes have no record to belong to.
       await driver.delete(row.key);
       throw notFound('Upload');
     }
     await this.uploads.delete(id);
-    return { file: ready, checksum: row.declared_sha256 === null ? 'computed' : 'verified' };
+    if (checksum !== null) return { file: ready, checksum: 'verified' };
+    void backfillChecksum(this.storage, this.records, ready, this.log);
+    return { file: ready, checksum: 'pending' };
   }
 
   /** Ends an upload in progress: its parts or object, its record, its row. */

@@ -92,8 +92,9 @@ const url = { type: 'string', format: 'uri' } as const;
 const checksumMeta = answerObject({
   checksum: {
     type: 'string',
-    enum: ['verified', 'computed'],
-    description: '`verified`: the content matched the announced SHA-256; `computed`: none was announced',
+    enum: ['verified', 'computed', 'pending'],
+    description:
+      "`verified`: the content matched the announced SHA-256 before the file was ready; none announced: `pending` while it is computed after the answer (the record's checksum is null until then), `computed` once it is",
   },
 });
 
