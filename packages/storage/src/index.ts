@@ -1,4 +1,6 @@
+export * from './capabilities/free-space.js';
 export * from './capabilities/health-probe.js';
+export * from './capabilities/leftover-sweep.js';
 export * from './capabilities/presigned-urls.js';
 export * from './capabilities/resumable-uploads.js';
 export * from './capabilities/server-side-copy.js';

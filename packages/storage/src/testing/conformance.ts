@@ -5,6 +5,7 @@ import { describeBasicOperations } from './cases/basic-operations.js';
 import { describeEmptyFiles } from './cases/empty-files.js';
 import { describeKeyCharacters } from './cases/key-characters.js';
 import { describeLargeFile } from './cases/large-file.js';
+import { describeLeftoverSweep } from './cases/leftover-sweep.js';
 import { describeListing } from './cases/listing.js';
 import { describeMissingKeys } from './cases/missing-keys.js';
 import { describeRanges } from './cases/ranges.js';
@@ -69,5 +70,6 @@ export function describeDriverConformance(
     describeAtomicWrites(context);
     describeListing(context);
     describeLargeFile(context);
+    describeLeftoverSweep(context);
   });
 }
