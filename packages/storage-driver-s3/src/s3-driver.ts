@@ -19,13 +19,17 @@ import {
   type HealthProbe,
   type HealthReport,
   isReservedKey,
+  type LeftoverSweep,
   type PresignedUrls,
   type PresignOptions,
+  type ProbeOptions,
   RESERVED_FOLDER,
   type ReadOptions,
   resolveRange,
   type ServerSideCopy,
   type StorageError,
+  type SweepOptions,
+  type SweepReport,
   type WriteOptions,
 } from '@stowage/storage';
 import type { z } from 'zod';
@@ -34,6 +38,7 @@ import { copyObject, type ObjectLocation } from './copy.js';
 import { isNotFound, mapS3Error } from './errors.js';
 import { newProbeName, probeBucket } from './health-probe.js';
 import { listObjects } from './list-objects.js';
+import { MultipartMarkers } from './multipart-markers.js';
 import { optionsSchema, type S3DriverOptions, type S3DriverOptionsInput } from './options.js';
 import { type ProviderQuirks, resolveQuirks } from './providers.js';
 import { writeObject } from './write.js';
@@ -48,11 +53,11 @@ const unquote = (etag: string | undefined) => (etag ?? '').replace(/^(W\/)?"|"$/
 
 /**
  * A location in a bucket of any S3-compatible service. `client`, `bucket`, `root`,
- * `provider`, `options`, `objectKey`, `internalKey`, `objectWriteParams` and `mapError`
- * are public on purpose: the resumable-upload store (@stowage/storage-driver-s3-tus)
- * works on the same client, keys and write parameters.
+ * `provider`, `options`, `objectKey`, `internalKey`, `objectWriteParams`, `mapError` and
+ * `trackMultipart` are public on purpose: the resumable-upload store
+ * (@stowage/storage-driver-s3-tus) works on the same client, keys and write parameters.
  */
-export class S3Driver implements Driver, HealthProbe, PresignedUrls, ServerSideCopy {
+export class S3Driver implements Driver, HealthProbe, PresignedUrls, ServerSideCopy, LeftoverSweep {
   /** A driver built on this one replaces it with a schema of more options (this shape and checks, extended). */
   static readonly optionsSchema: z.ZodType<S3DriverOptions, S3DriverOptionsInput> = optionsSchema;
 
@@ -64,6 +69,7 @@ export class S3Driver implements Driver, HealthProbe, PresignedUrls, ServerSideC
   /** The quirk flags in effect (explicit options over the provider's preset). */
   readonly provider: ProviderQuirks;
   readonly options: S3DriverOptions;
+  readonly #multipart: MultipartMarkers;
 
   constructor(options: S3DriverOptionsInput) {
     this.options = (new.target as typeof S3Driver).optionsSchema.parse(options);
@@ -71,6 +77,7 @@ export class S3Driver implements Driver, HealthProbe, PresignedUrls, ServerSideC
     this.bucket = this.options.bucket;
     this.root = this.options.root;
     this.client = createS3Client(this.options, this.provider);
+    this.#multipart = new MultipartMarkers(this.client, this.bucket, this.internalKey('multipart/'));
     if (this.options.serverSideEncryption === 'AES256' && !this.provider.appliesSseS3) {
       process.emitWarning(
         `Storage provider ${this.provider.provider} accepts serverSideEncryption AES256 but stores objects unencrypted; use aws:kms`,
@@ -139,7 +146,9 @@ export class S3Driver implements Driver, HealthProbe, PresignedUrls, ServerSideC
       ...this.objectWriteParams(),
     };
     try {
-      await writeObject(this.client, this.options, this.provider.maxObjectSize, params, content, options);
+      await this.trackMultipart((client) =>
+        writeObject(client, this.options, this.provider.maxObjectSize, params, content, options),
+      );
     } catch (error) {
       content.destroy();
       throw this.mapError(error, key, 'write');
@@ -202,8 +211,9 @@ export class S3Driver implements Driver, HealthProbe, PresignedUrls, ServerSideC
     }
   }
 
-  probe(): Promise<HealthReport> {
+  probe({ signal }: ProbeOptions = {}): Promise<HealthReport> {
     return probeBucket({
+      signal,
       client: this.client,
       bucket: this.bucket,
       root: this.root,
@@ -212,6 +222,38 @@ export class S3Driver implements Driver, HealthProbe, PresignedUrls, ServerSideC
       writeParams: this.objectWriteParams(),
       describe: (error, key, operation) => this.mapError(error, key, `health probe ${operation}`),
     });
+  }
+
+  /**
+   * Runs `work` with a client whose multipart uploads are announced by markers (see
+   * MultipartMarkers): if `work` fails, they are aborted at once, and if that fails too
+   * or the process dies, `sweepLeftovers` aborts them later. Every write and copy of the
+   * location, and the resumable uploads' creation, start their multipart uploads here.
+   */
+  trackMultipart<T>(work: (client: S3Client) => Promise<T>): Promise<T> {
+    return this.#multipart.track(work);
+  }
+
+  /**
+   * Aborts this location's multipart uploads whose writer died (a marker announces
+   * them, and neither they nor their marker moved for `idleFor`); never a multipart
+   * upload of the bucket that no marker names, nor one that `keepsMultipartUpload` claims.
+   */
+  async sweepLeftovers({ idleFor }: SweepOptions): Promise<SweepReport> {
+    try {
+      return {
+        removed: await this.#multipart.sweep(idleFor, (key, uploadId) =>
+          this.keepsMultipartUpload(key, uploadId),
+        ),
+      };
+    } catch (error) {
+      throw this.mapError(error, RESERVED_FOLDER, 'sweep leftovers');
+    }
+  }
+
+  /** Whether a multipart upload at `key` is kept on purpose by something built on this driver (none here). */
+  protected async keepsMultipartUpload(_key: string, _uploadId: string): Promise<boolean> {
+    return false;
   }
 
   presignRead(key: string, { expiresIn }: PresignOptions): Promise<string> {
@@ -255,15 +297,17 @@ export class S3Driver implements Driver, HealthProbe, PresignedUrls, ServerSideC
     }
     if (source.bucket === destination.bucket && source.key === destination.key) return;
     try {
-      await copyObject({
-        client: this.client,
-        quirks: this.provider,
-        queueSize: this.options.queueSize,
-        source,
-        sourceHead,
-        destination,
-        writeParams: this.objectWriteParams(),
-      });
+      await this.trackMultipart((client) =>
+        copyObject({
+          client,
+          quirks: this.provider,
+          queueSize: this.options.queueSize,
+          source,
+          sourceHead,
+          destination,
+          writeParams: this.objectWriteParams(),
+        }),
+      );
     } catch (error) {
       throw this.mapError(error, destinationKey, 'copy');
     }
