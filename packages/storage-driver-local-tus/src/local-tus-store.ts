@@ -1,10 +1,11 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, truncate, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   assertValidKey,
+  InsufficientStorageError,
   InvalidKeyError,
   NotFoundError,
   RESERVED_FOLDER,
@@ -93,11 +94,21 @@ export class LocalTusStore extends DataStore {
   override async write(readable: Readable, id: string, offset: number): Promise<number> {
     const files = await this.#filesOf(this.#knownKey(id));
     const part = createWriteStream(files.part, { flags: 'r+', start: offset, flush: true });
+    // Whichever side fails first is the cause: pipeline hands that error on to the other.
+    let diskFailed = false;
+    part.on('error', () => {
+      diskFailed ||= !readable.errored;
+    });
     try {
       await pipeline(readable, part);
     } catch (error) {
       // The request's own failures (aborted, too large) keep their tus status; what was written stays.
-      if (readable.errored) throw readable.errored;
+      if (!diskFailed && readable.errored) throw readable.errored;
+      if (errnoOf(error) === 'ENOSPC' || errnoOf(error) === 'EDQUOT') {
+        // The bytes of this PATCH were not acknowledged: giving their space back lets the
+        // location (and its health probe) work again; the acknowledged ones stay.
+        await truncate(files.part, offset).catch(() => {});
+      }
       throw failure(error, id);
     }
     const newOffset = offset + part.bytesWritten;
@@ -154,7 +165,7 @@ export class LocalTusStore extends DataStore {
   /**
    * Removes the unfinished uploads past their expiration; counts them. The records of
    * finished uploads past it go too (the server answers 410 for them by then), never
-   * their files.
+   * their files; an upload whose bytes are all received is completed, not removed.
    */
   override async deleteExpired(): Promise<number> {
     if (this.#expiration <= 0) return 0;
@@ -165,7 +176,9 @@ export class LocalTusStore extends DataStore {
       const record = await readRecord(join(uploads, name));
       if (record === undefined || now <= this.#expiresAt(record)) continue;
       const files = uploadFilesOf(uploads, record.id);
-      if (await removeIfPresent(files.part)) removed++;
+      if (record.size !== undefined && (await sizeOf(files.part)) === record.size) {
+        await this.#complete(files, record.id, record.size);
+      } else if (await removeIfPresent(files.part)) removed++;
       await removeIfPresent(files.record);
       await removeIfPresent(files.recordDraft);
     }
@@ -252,5 +265,10 @@ function failure(error: unknown, id: string): unknown {
     return error;
   }
   const reason = errnoOf(error) ?? (error as Error)?.message;
+  if (reason === 'ENOSPC' || reason === 'EDQUOT') {
+    return new InsufficientStorageError(`Resumable upload "${id}": no space left on the local disk`, {
+      cause: error,
+    });
+  }
   return new StorageError(`Resumable upload "${id}" failed on the local disk (${reason})`, { cause: error });
 }

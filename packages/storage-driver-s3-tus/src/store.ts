@@ -76,16 +76,20 @@ export class S3TusStore extends DataStore {
       creationDate: new Date().toISOString(),
       completed: upload.size === 0,
     };
-    await withRetries(this.options.partRetries, async () => {
-      const params = finalObjectParams(this.location, state);
-      if (state.completed) {
-        await this.location.client.send(new PutObjectCommand({ ...params, Body: Buffer.alloc(0) }));
-      } else {
-        const created = await this.location.client.send(new CreateMultipartUploadCommand(params));
-        state.multipartUploadId = created.UploadId;
-      }
-      await new UploadObjects(this.location, state.id).writeState(state);
-    }).catch((error: unknown) => {
+    // All or nothing: a multipart upload whose state could not be stored is aborted again
+    // (by trackMultipart at once, or by the location's sweep if the process dies first).
+    await withRetries(this.options.partRetries, () =>
+      this.location.trackMultipart(async (client) => {
+        const params = finalObjectParams(this.location, state);
+        if (state.completed) {
+          await client.send(new PutObjectCommand({ ...params, Body: Buffer.alloc(0) }));
+        } else {
+          const created = await client.send(new CreateMultipartUploadCommand(params));
+          state.multipartUploadId = created.UploadId;
+        }
+        await new UploadObjects(this.location, state.id).writeState(state);
+      }),
+    ).catch((error: unknown) => {
       throw asUploadError(this.location, error, upload.id, 'create');
     });
     this.uploads.created(state);
@@ -144,8 +148,10 @@ export class S3TusStore extends DataStore {
 
   /**
    * Removes the uploads of this location that expired unfinished (aborting their
-   * multipart uploads) and the state of finished ones. Only uploads with a state under
-   * this location's prefix are touched, never another multipart upload of the bucket.
+   * multipart uploads) and the state of finished ones, never a finished object: an
+   * upload whose every byte is stored is completed rather than removed. Only uploads
+   * with a state under this location's prefix are touched, never another multipart
+   * upload of the bucket.
    */
   override async deleteExpired(): Promise<number> {
     const expiration = this.getExpiration();
@@ -164,11 +170,20 @@ export class S3TusStore extends DataStore {
         throw error;
       });
       if (!state || Date.parse(state.creationDate) + expiration > now) continue;
-      if (state.completed) {
+      // Opening completes an upload whose bytes are all stored but that no process completed.
+      const open = await this.uploads.open(id).catch((error: unknown) => {
+        if (error !== ERRORS.FILE_NO_LONGER_EXISTS) throw error;
+        return undefined;
+      });
+      if (open?.state.completed) {
         await objects.delete([object.Key!]);
         this.uploads.forget(id);
-      } else {
+      } else if (open) {
         await this.remove(id);
+        removed++;
+      } else {
+        // Neither its multipart upload nor a finished object remains: only its own objects.
+        await objects.delete((await objects.list()).map(({ Key }) => Key!));
         removed++;
       }
     }
