@@ -1,2 +1,3 @@
 export * from './buckets.js';
+export * from './private-server.js';
 export * from './s3-server.js';
