@@ -17,19 +17,21 @@ export function registerTusRoutes(app: FastifyInstance, context: AppContext, upl
     // The tus server reads PATCH bodies itself, straight from the socket.
     scope.addContentTypeParser('application/offset+octet-stream', (_request, _payload, done) => done(null));
     const handler = async (request: FastifyRequest<{ Params: { id?: string } }>, reply: FastifyReply) => {
-      await context.auth.requireAdmin(request, reply);
       const server =
         request.params.id === undefined
           ? uploads.serverFor(creationLocation(request, context, uploads))
           : await uploadServer(request, request.params.id, context, uploads);
       reply.hijack();
-      await server!.handle(request.raw, reply.raw);
+      await uploads.handle(server!, request.raw, reply.raw);
     };
-    scope.route({ method: 'POST', url: TUS_PATH, handler });
+    // Authenticated before anything reads the body.
+    const onRequest = context.auth.requireAdmin;
+    scope.route({ method: 'POST', url: TUS_PATH, onRequest, handler });
     scope.route({
       method: ['HEAD', 'PATCH', 'DELETE'],
       url: `${TUS_PATH}/:id`,
       exposeHeadRoute: false,
+      onRequest,
       handler,
     });
   });

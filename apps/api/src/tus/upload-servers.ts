@@ -1,16 +1,19 @@
-import { hasResumableUploads } from '@stowage/storage';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { hasFreeSpace, hasResumableUploads, InsufficientStorageError } from '@stowage/storage';
 import { Server } from '@tus/server';
 import { type DataStore, EVENTS, type Upload } from '@tus/utils';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ApiEnv } from '../config/env.js';
 import type { FileRecords } from '../db/file-records.js';
 import type { FileRow } from '../db/schema.js';
-import { measureStored } from '../files/file-bytes.js';
-import { cleanFilename, cleanMediaType } from '../files/names.js';
+import { cleanFilename, cleanMediaType, TITLE_MAX_LENGTH } from '../files/names.js';
 import { uploadingFileRecord } from '../files/new-file-record.js';
 import { bearerTokenHash } from '../http/auth.js';
 import type { Locations } from '../locations.js';
 import { TUS_PATH, TUS_REQUEST_HEADERS, TUS_RESPONSE_HEADERS } from './protocol.js';
+import { type StoreView, viewInStore } from './store-view.js';
+import { UploadCompletion } from './upload-completion.js';
 
 export interface UploadServersOptions {
   env: ApiEnv;
@@ -19,10 +22,21 @@ export interface UploadServersOptions {
   log: FastifyBaseLogger;
 }
 
+/** An error @tus/server answers as it is: status and plain-text body. */
+function tusAnswer(status_code: number, message: string) {
+  return Object.assign(new Error(message), { status_code, body: `${message}\n` });
+}
+
+/** The Node request behind the web Request that @tus/server hands its hooks (srvx keeps it). */
+const nodeRequestOf = (req: Request) =>
+  (req as { runtime?: { node?: { req?: IncomingMessage } } }).runtime?.node?.req;
+
 /**
  * One tus server per location whose driver takes resumable uploads, each on its
- * driver's DataStore. An upload's id is the id of its file record: the record is created
- * with the upload (status `uploading`) and completed when the last byte arrives.
+ * driver's DataStore. An upload's id is the id of its file record. The store decides
+ * whether bytes exist; the record follows: created with the upload (and removed again
+ * when the creation fails), its offset recorded after each PATCH, and completed from
+ * every path that finds the upload finished in its store (see `settle`).
  */
 export class UploadServers {
   private readonly servers = new Map<string, Server>();
@@ -30,12 +44,18 @@ export class UploadServers {
   private readonly storage: Locations;
   private readonly records: FileRecords;
   private readonly log: FastifyBaseLogger;
+  private readonly completion: UploadCompletion;
+  /** The id chosen for a creation request, before @tus/server names the upload. */
+  private readonly creations = new WeakMap<IncomingMessage, string>();
+  /** Ids whose record was inserted by a creation request still running. */
+  private readonly recorded = new Set<string>();
 
   constructor({ env, storage, records, log }: UploadServersOptions) {
     this.env = env;
     this.storage = storage;
     this.records = records;
     this.log = log;
+    this.completion = new UploadCompletion(storage, records);
     for (const name of storage.locationNames) {
       const driver = storage.location(name);
       if (hasResumableUploads(driver)) {
@@ -52,28 +72,66 @@ export class UploadServers {
     return this.servers.get(location);
   }
 
+  /**
+   * Serves one tus request. A creation that does not answer 201 leaves nothing: its
+   * record and whatever the store made (state, multipart upload, bytes) are removed, so
+   * a client that never got a Location cannot leave an upload nobody will finish.
+   */
+  async handle(server: Server, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'POST') {
+      await server.handle(req, res);
+      if (req.method === 'PATCH' && res.statusCode === 204) this.recordOffset(server, idOf(req));
+      return;
+    }
+    const id = randomUUID();
+    this.creations.set(req, id);
+    try {
+      await server.handle(req, res);
+    } finally {
+      if (this.recorded.delete(id)) {
+        if (res.statusCode === 201) this.recordOffset(server, id);
+        else await this.rollBack(server, id);
+      }
+    }
+  }
+
+  /**
+   * The record, brought in line with the store: completed when the upload is finished
+   * there, its offset updated while it is not. Errors are the store's (it may be down).
+   */
+  async settle(file: FileRow): Promise<FileRow> {
+    if (file.upload_status !== 'uploading') return file;
+    const view = await this.inspect(file);
+    if (view?.state === 'complete') return (await this.completion.complete(file)) ?? file;
+    if (view?.state === 'receiving' && view.offset !== file.upload_offset) {
+      await this.records.recordProgress(file.id, view.offset);
+      return { ...file, upload_offset: view.offset };
+    }
+    return file;
+  }
+
+  /** What the upload's store says of it; undefined for a location without resumable uploads. */
+  async inspect(file: FileRow): Promise<StoreView | undefined> {
+    const server = this.servers.get(file.storage);
+    if (!server) return undefined;
+    return viewInStore(server.datastore, this.storage.location(file.storage), file);
+  }
+
+  /** Completes the record of an upload its store reports complete (see UploadCompletion). */
+  complete(file: FileRow): Promise<FileRow | undefined> {
+    return this.completion.complete(file);
+  }
+
   /** Ends an unfinished upload's state in its store (its record is already gone). */
   async discard(file: FileRow): Promise<void> {
     await this.servers.get(file.storage)?.datastore.remove(file.id);
   }
 
-  /** The stores' own expiry, then records of uploads idle for longer than TUS_UPLOAD_EXPIRATION. */
-  async cleanUp(): Promise<void> {
-    for (const [name, server] of this.servers) {
-      if (server.datastore.hasExtension('expiration')) {
-        await server
-          .cleanUpExpiredUploads()
-          .catch((error) => this.log.warn({ err: error, location: name }, 'tus cleanup failed'));
-      }
-    }
-    const before = new Date(Date.now() - this.env.TUS_UPLOAD_EXPIRATION).toISOString();
-    for (const file of await this.records.staleUploads(before)) {
-      if (await this.records.delete(file.id)) {
-        await this.discard(file).catch((error) =>
-          this.log.warn({ err: error, id: file.id }, 'stale upload left behind'),
-        );
-      }
-    }
+  /** The store's own expiry of unfinished uploads (never of finished ones); how many it removed. */
+  async expire(location: string): Promise<number> {
+    const server = this.servers.get(location);
+    if (!server?.datastore.hasExtension('expiration')) return 0;
+    return server.cleanUpExpiredUploads();
   }
 
   private createServer(location: string, datastore: DataStore): Server {
@@ -83,27 +141,42 @@ export class UploadServers {
       path: TUS_PATH,
       datastore,
       maxSize: env.FILES_MAX_UPLOAD_SIZE,
-      namingFunction: () => crypto.randomUUID(),
+      namingFunction: (req) => {
+        const node = nodeRequestOf(req);
+        return (node && this.creations.get(node)) ?? randomUUID();
+      },
       ...(publicUrl && { generateUrl: (_req, { path, id }) => `${publicUrl}${path}/${id}` }),
       allowedOrigins: env.CORS_ORIGIN === '*' ? undefined : env.CORS_ORIGIN.split(','),
       allowedHeaders: TUS_REQUEST_HEADERS,
       exposedHeaders: TUS_RESPONSE_HEADERS,
       disableTerminationForFinishedUploads: true,
       postReceiveInterval: 1000,
+      onIncomingRequest: async (req, id) => {
+        // A client told "every byte is here" stops: the record must be complete by then.
+        if (req.method === 'HEAD' || req.method === 'PATCH') await this.settleById(id);
+      },
       onUploadCreate: async (req, upload) => {
+        await this.checkCreation(location, upload);
         await records.insert(
           newUploadRecord(location, upload, bearerTokenHash(req.headers.get('authorization'))),
         );
+        this.recorded.add(upload.id);
         return {};
       },
       onUploadFinish: async (_req, upload) => {
-        await this.complete(location, upload);
+        const file = await this.completion.complete({
+          id: upload.id,
+          storage: location,
+          filename_disk: upload.id,
+        });
+        if (!file) throw tusAnswer(410, 'The file of this upload was deleted meanwhile');
         return {};
       },
+      onResponseError: (_req, error) => this.answerFor(location, error),
     });
     server.on(EVENTS.POST_RECEIVE, (_req, upload) => {
       records
-        .update(upload.id, { upload_offset: upload.offset, modified_on: new Date().toISOString() })
+        .recordProgress(upload.id, upload.offset)
         .catch((error) => this.log.warn({ err: error }, 'could not record upload progress'));
     });
     server.on(EVENTS.POST_TERMINATE, (_req, _res, id) => {
@@ -114,18 +187,67 @@ export class UploadServers {
     return server;
   }
 
-  /** The checksum is computed by reading the finished file back once: hash state cannot survive a restart mid-upload. */
-  private async complete(location: string, upload: Upload): Promise<void> {
-    const measured = await measureStored(this.storage.location(location), upload.id);
-    await this.records.update(upload.id, {
-      filesize: measured.size,
-      checksum: measured.checksum,
-      upload_status: 'ready',
-      upload_offset: measured.size,
-      upload_length: measured.size,
-      modified_on: new Date().toISOString(),
-    });
+  /** Refuses what cannot succeed before anything is created: an overlong title, more bytes than the disk has. */
+  private async checkCreation(location: string, upload: Upload): Promise<void> {
+    const title = upload.metadata?.title;
+    if (title && title.length > TITLE_MAX_LENGTH) {
+      throw tusAnswer(400, `The title is longer than ${TITLE_MAX_LENGTH} characters`);
+    }
+    const driver = this.storage.location(location);
+    if (upload.size !== undefined && hasFreeSpace(driver)) {
+      const free = await driver.freeSpace();
+      if (upload.size > free) {
+        throw tusAnswer(
+          507,
+          `Storage location "${location}" has ${free} bytes free; the upload needs ${upload.size}`,
+        );
+      }
+    }
   }
+
+  /** Storage failures as status and text; every other error keeps the status it carries. */
+  private answerFor(location: string, error: unknown): { status_code: number; body: string } | undefined {
+    if ((error as { status_code?: unknown } | null)?.status_code !== undefined) return undefined;
+    if (error instanceof InsufficientStorageError) {
+      this.log.warn({ err: error, location }, 'storage location full');
+      return { status_code: 507, body: `Storage location "${location}" is full\n` };
+    }
+    this.log.error({ err: error, location }, 'upload request failed');
+    return { status_code: 500, body: 'An unexpected error occurred\n' };
+  }
+
+  private async settleById(id: string): Promise<void> {
+    const file = await this.records.get(id);
+    if (file) await this.settle(file);
+  }
+
+  /** After the answer: what the store now holds, for the record (GET /files shows it). */
+  private recordOffset(server: Server, id: string | undefined): void {
+    if (id === undefined) return;
+    server.datastore
+      .getUpload(id)
+      .then((upload) => this.records.recordProgress(id, upload.offset))
+      .catch((error) => this.log.warn({ err: error, id }, 'could not record upload progress'));
+  }
+
+  private async rollBack(server: Server, id: string): Promise<void> {
+    try {
+      await this.records.delete(id);
+      await server.datastore.remove(id).catch((error: unknown) => {
+        const status = (error as { status_code?: unknown } | null)?.status_code;
+        if (status !== 404 && status !== 410) throw error;
+      });
+    } catch (error) {
+      // The janitor removes it once abandoned (the store down, the record never committed).
+      this.log.warn({ err: error, id }, 'a failed upload creation left state behind');
+    }
+  }
+}
+
+/** The upload id at the end of a tus URL. */
+function idOf(req: IncomingMessage): string | undefined {
+  const id = req.url?.split('?')[0]?.split('/').pop();
+  return id ? decodeURIComponent(id) : undefined;
 }
 
 function newUploadRecord(location: string, upload: Upload, tokenHash: string | null): FileRow {

@@ -1,0 +1,42 @@
+import { hasLeftoverSweep } from '@stowage/storage';
+import type { ApiEnv } from '../config/env.js';
+import type { FileRecords } from '../db/file-records.js';
+import type { Locations } from '../locations.js';
+import type { UploadServers } from '../tus/upload-servers.js';
+import { type CleanupStep, Janitor, type JanitorOptions } from './janitor.js';
+import { unfinishedUploadsStep } from './unfinished-uploads.js';
+
+/** The stores' own expiry of unfinished resumable uploads (never of finished ones). */
+export function expiredUploadsStep(uploads: UploadServers): CleanupStep {
+  return { name: 'expired-uploads', run: async (location) => ({ removed: await uploads.expire(location) }) };
+}
+
+/** What writes that died left in the location (temporary files, multipart uploads), once abandoned. */
+export function leftoversStep(storage: Locations, abandonedAfter: number): CleanupStep {
+  return {
+    name: 'leftovers',
+    async run(location) {
+      const driver = storage.location(location);
+      if (!hasLeftoverSweep(driver)) return undefined;
+      return { ...(await driver.sweepLeftovers({ idleFor: abandonedAfter })) };
+    },
+  };
+}
+
+/** The API's janitor with its built-in steps: records first, then the stores' expiry, then leftovers. */
+export function createJanitor(
+  parts: { env: ApiEnv; storage: Locations; records: FileRecords; uploads: UploadServers | undefined },
+  options: Omit<JanitorOptions, 'locations' | 'interval'>,
+): Janitor {
+  const { env, storage, records, uploads } = parts;
+  const janitor = new Janitor({
+    ...options,
+    locations: storage.locationNames,
+    interval: env.TUS_CLEANUP_INTERVAL,
+  });
+  if (uploads) {
+    janitor.register(unfinishedUploadsStep(records, uploads, env, options.log));
+    janitor.register(expiredUploadsStep(uploads));
+  }
+  return janitor.register(leftoversStep(storage, env.CLEANUP_ABANDONED_AFTER));
+}
