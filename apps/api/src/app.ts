@@ -11,6 +11,10 @@ import { registerFileRoutes } from './files/routes.js';
 import { registerUploadRoute } from './files/upload-route.js';
 import { createAuth } from './http/auth.js';
 import { installErrorHandling } from './http/errors.js';
+import { clientErrorHandler, frameworkErrors } from './http/framework-errors.js';
+import { abortIdleBodies } from './http/idle-bodies.js';
+import { drainRefusedBodies } from './http/refused-bodies.js';
+import { createJanitor } from './janitor/steps.js';
 import type { Locations } from './locations.js';
 import { registerServerRoutes } from './server/routes.js';
 import { TUS_REQUEST_HEADERS, TUS_RESPONSE_HEADERS } from './tus/protocol.js';
@@ -33,8 +37,12 @@ export async function buildApp({ env, storage, db, adminToken }: AppOptions): Pr
     // Ids and filter values only: no endpoint takes a large JSON body.
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
+    frameworkErrors,
+    clientErrorHandler,
   });
   installErrorHandling(app);
+  drainRefusedBodies(app);
+  abortIdleBodies(app, env.UPLOAD_IDLE_TIMEOUT);
   await app.register(cors, {
     origin: env.CORS_ORIGIN === '*' ? '*' : env.CORS_ORIGIN.split(','),
     methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
@@ -52,24 +60,21 @@ export async function buildApp({ env, storage, db, adminToken }: AppOptions): Pr
 
   const records = new FileRecords(db);
   const uploads = env.TUS_ENABLED ? new UploadServers({ env, storage, records, log: app.log }) : undefined;
+  const janitor = createJanitor({ env, storage, records, uploads }, { log: app.log });
   const context: AppContext = {
     env,
     storage,
     records,
     uploads,
+    janitor,
     auth: createAuth(adminToken, env.ASSETS_PUBLIC),
   };
   registerServerRoutes(app, context);
   registerUploadRoute(app, context);
   registerFileRoutes(app, context);
   registerAssetRoutes(app, context);
-  if (uploads) {
-    registerTusRoutes(app, context, uploads);
-    const cleanup = setInterval(() => {
-      uploads.cleanUp().catch((error) => app.log.warn({ err: error }, 'tus cleanup failed'));
-    }, env.TUS_CLEANUP_INTERVAL);
-    cleanup.unref();
-    app.addHook('onClose', async () => clearInterval(cleanup));
-  }
+  if (uploads) registerTusRoutes(app, context, uploads);
+  if (env.CLEANUP_ENABLED) app.addHook('onReady', async () => janitor.start());
+  app.addHook('onClose', async () => janitor.stop());
   return app;
 }

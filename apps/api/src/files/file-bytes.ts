@@ -1,6 +1,5 @@
 import { pipeline } from 'node:stream/promises';
-import type { Driver } from '@stowage/storage';
-import { hasServerSideCopy } from '@stowage/storage';
+import { type Driver, hasServerSideCopy, UnsupportedError } from '@stowage/storage';
 import type { FileRow } from '../db/schema.js';
 import { ContentMeter } from './content-meter.js';
 
@@ -20,7 +19,8 @@ export async function measureStored(driver: Driver, key: string): Promise<Measur
 
 /**
  * Copies a file's bytes between locations: server-side when the destination can take
- * them from the source directly, else streamed through this process. Answers what was
+ * them from the source directly, else (or when the backend refuses that copy, as RGW
+ * does for some encrypted objects) streamed through this process. Answers what was
  * written, measured on the way (streamed) or read back (server-side).
  */
 export async function copyBetween(
@@ -30,9 +30,18 @@ export async function copyBetween(
 ): Promise<MeasuredContent> {
   const key = file.filename_disk;
   if (hasServerSideCopy(destination) && destination.canCopyFrom(source)) {
-    await destination.copyFrom(source, key, key);
-    return measureStored(destination, key);
+    try {
+      await destination.copyFrom(source, key, key);
+      return measureStored(destination, key);
+    } catch (error) {
+      if (!(error instanceof UnsupportedError)) throw error;
+    }
   }
+  return streamBetween(source, destination, file);
+}
+
+async function streamBetween(source: Driver, destination: Driver, file: FileRow): Promise<MeasuredContent> {
+  const key = file.filename_disk;
   const meter = new ContentMeter();
   const content = await source.read(key);
   content.on('error', (error) => meter.destroy(error));

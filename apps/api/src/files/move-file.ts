@@ -1,7 +1,8 @@
+import { InsufficientStorageError } from '@stowage/storage';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../context.js';
 import type { FileRow } from '../db/schema.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError, locationFull } from '../http/errors.js';
 import { copyBetween } from './file-bytes.js';
 
 /**
@@ -26,7 +27,7 @@ export async function moveFile(
     }
   } catch (error) {
     await destination.delete(key).catch((cleanup) => log.warn({ err: cleanup }, 'partial copy left behind'));
-    throw error;
+    throw error instanceof InsufficientStorageError ? locationFull(to, error) : error;
   }
   const moved = await context.records.update(file.id, { storage: to, modified_on: new Date().toISOString() });
   if (!moved) {

@@ -3,15 +3,15 @@ import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { ApiError, invalidPayload, notFound } from '../http/errors.js';
 import { pickLocation } from '../locations.js';
-import { findFile } from './find-file.js';
+import { findFile, findSettledFile } from './find-file.js';
 import { parseListQuery } from './list-query.js';
 import { moveFile } from './move-file.js';
-import { cleanFilename, cleanMediaType } from './names.js';
+import { cleanFilename, cleanMediaType, TITLE_MAX_LENGTH } from './names.js';
 import { presentFile } from './present-file.js';
 import { removeFile } from './remove-file.js';
 
 const patchSchema = z.strictObject({
-  title: z.string().max(1000).nullable().optional(),
+  title: z.string().max(TITLE_MAX_LENGTH).nullable().optional(),
   filename_download: z.string().min(1).max(255).optional(),
   type: z.string().optional(),
   storage: z.string().min(1).optional(),
@@ -20,7 +20,8 @@ const patchSchema = z.strictObject({
 type IdParams = { Params: { id: string } };
 
 export function registerFileRoutes(app: FastifyInstance, context: AppContext): void {
-  const admin = { preHandler: context.auth.requireAdmin };
+  // Authenticated before anything reads (or refuses) the body.
+  const admin = { onRequest: context.auth.requireAdmin };
 
   app.get('/files', admin, async (request) => {
     const files = await context.records.list(parseListQuery(request.query as Record<string, unknown>));
@@ -28,7 +29,7 @@ export function registerFileRoutes(app: FastifyInstance, context: AppContext): v
   });
 
   app.get<IdParams>('/files/:id', admin, async (request) => ({
-    data: presentFile(await findFile(context.records, request.params.id)),
+    data: presentFile(await findSettledFile(context, request.params.id, request.log)),
   }));
 
   app.patch<IdParams>('/files/:id', admin, async (request) => {
@@ -39,7 +40,7 @@ export function registerFileRoutes(app: FastifyInstance, context: AppContext): v
       );
     }
     const changes = parsed.data;
-    let file = await findFile(context.records, request.params.id);
+    let file = await findSettledFile(context, request.params.id, request.log);
     const filenameDownload =
       changes.filename_download === undefined ? undefined : cleanFilename(changes.filename_download);
     if (changes.filename_download !== undefined && !filenameDownload)

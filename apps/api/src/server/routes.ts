@@ -5,7 +5,7 @@ import { probeLocations } from './health.js';
 export function registerServerRoutes(app: FastifyInstance, context: AppContext): void {
   /** Open to monitors; why a probe failed is shown only to the admin. */
   app.get('/server/health', async (request, reply) => {
-    const locations = await probeLocations(context.storage);
+    const locations = await probeLocations(context.storage, context.env.HEALTH_TIMEOUT);
     const ok = Object.values(locations).every((report) => report.ok);
     const showErrors = context.auth.isAdmin(request);
     const checks = Object.fromEntries(
@@ -17,7 +17,7 @@ export function registerServerRoutes(app: FastifyInstance, context: AppContext):
     return reply.code(ok ? 200 : 503).send({ data: { status: ok ? 'ok' : 'error', locations: checks } });
   });
 
-  app.get('/server/info', { preHandler: context.auth.requireRead }, async () => {
+  app.get('/server/info', { onRequest: context.auth.requireRead }, async () => {
     const resumable = new Set(context.uploads?.locationNames ?? []);
     return {
       data: {
