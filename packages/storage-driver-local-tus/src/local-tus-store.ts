@@ -94,21 +94,18 @@ export class LocalTusStore extends DataStore {
   override async write(readable: Readable, id: string, offset: number): Promise<number> {
     const files = await this.#filesOf(this.#knownKey(id));
     const part = createWriteStream(files.part, { flags: 'r+', start: offset, flush: true });
-    // Whichever side fails first is the cause: pipeline hands that error on to the other.
-    let diskFailed = false;
-    part.on('error', () => {
-      diskFailed ||= !readable.errored;
-    });
     try {
       await pipeline(readable, part);
     } catch (error) {
-      // The request's own failures (aborted, too large) keep their tus status; what was written stays.
-      if (!diskFailed && readable.errored) throw readable.errored;
-      if (errnoOf(error) === 'ENOSPC' || errnoOf(error) === 'EDQUOT') {
+      // Only the disk runs out of space (pipeline hands its error to the request stream too).
+      if (isNoSpace(error)) {
         // The bytes of this PATCH were not acknowledged: giving their space back lets the
         // location (and its health probe) work again; the acknowledged ones stay.
         await truncate(files.part, offset).catch(() => {});
+        throw failure(error, id);
       }
+      // The request's own failures (aborted, too large) keep their tus status; what was written stays.
+      if (readable.errored) throw readable.errored;
       throw failure(error, id);
     }
     const newOffset = offset + part.bytesWritten;
@@ -256,6 +253,8 @@ function uploadOf(record: UploadRecord, offset: number): Upload {
   return new Upload({ ...record, offset, storage: storageOf(record.id) });
 }
 
+const isNoSpace = (error: unknown) => errnoOf(error) === 'ENOSPC' || errnoOf(error) === 'EDQUOT';
+
 /** tus errors keep their status; file system failures become storage errors that name the upload, not local paths. */
 function failure(error: unknown, id: string): unknown {
   if (
@@ -265,7 +264,7 @@ function failure(error: unknown, id: string): unknown {
     return error;
   }
   const reason = errnoOf(error) ?? (error as Error)?.message;
-  if (reason === 'ENOSPC' || reason === 'EDQUOT') {
+  if (isNoSpace(error)) {
     return new InsufficientStorageError(`Resumable upload "${id}": no space left on the local disk`, {
       cause: error,
     });

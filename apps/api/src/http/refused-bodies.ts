@@ -27,10 +27,18 @@ export function hasBody(request: IncomingMessage): boolean {
 
 function drain(request: IncomingMessage): void {
   if (request.complete || request.destroyed) return;
-  // Whatever was reading (a multipart parser) has given up along with the request.
+  const { socket } = request;
+  // A connection that closes after this answer (the client sent Connection: close) is
+  // destroyed by Node as soon as the answer is flushed, unread bytes and all: a reset.
+  // It closes once the body is drained instead.
+  const closeAfter = socket.listeners('finish').includes(socket.destroy);
+  if (closeAfter) socket.removeListener('finish', socket.destroy);
+  // Whatever was reading (a multipart parser, a web stream adapter) has given up with the
+  // request, but would pause it again as its unread queue fills, as Node's own dump knows.
   request.unpipe();
+  request.removeAllListeners('data').removeAllListeners('readable');
   let drained = 0;
-  const cut = () => request.socket.destroy();
+  const cut = () => socket.destroy();
   const deadline = setTimeout(cut, DRAIN_MAX_MS).unref();
   const stop = () => clearTimeout(deadline);
   request.on('data', (chunk: Buffer) => {
@@ -40,6 +48,12 @@ function drain(request: IncomingMessage): void {
       cut();
     }
   });
-  request.once('end', stop).once('close', stop);
+  request.once('end', () => {
+    stop();
+    // Drained after the server began closing: idle now, but Node closed idle connections
+    // only when close() was called; this one would hold the shutdown until its keep-alive ends.
+    if (closeAfter || !(socket as { server?: { listening?: boolean } }).server?.listening) socket.destroy();
+  });
+  request.once('close', stop);
   request.resume();
 }

@@ -74,13 +74,15 @@ export class UploadServers {
 
   /**
    * Serves one tus request. A creation that does not answer 201 leaves nothing: its
-   * record and whatever the store made (state, multipart upload, bytes) are removed, so
-   * a client that never got a Location cannot leave an upload nobody will finish.
+   * record and whatever the store made (state, multipart upload, bytes) are removed
+   * before the answer goes out (onResponseError), so a client that never got a Location
+   * cannot leave an upload nobody will finish.
    */
   async handle(server: Server, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    keepConnectionOpen(res);
     if (req.method !== 'POST') {
       await server.handle(req, res);
-      if (req.method === 'PATCH' && res.statusCode === 204) this.recordOffset(server, idOf(req));
+      if (req.method === 'PATCH' && res.statusCode === 204) this.recordOffset(server.datastore, idOf(req));
       return;
     }
     const id = randomUUID();
@@ -88,10 +90,10 @@ export class UploadServers {
     try {
       await server.handle(req, res);
     } finally {
-      if (this.recorded.delete(id)) {
-        if (res.statusCode === 201) this.recordOffset(server, id);
-        else await this.rollBack(server, id);
-      }
+      if (res.statusCode === 201) {
+        this.recorded.delete(id);
+        this.recordOffset(server.datastore, id);
+      } else await this.rollBack(server.datastore, id);
     }
   }
 
@@ -172,7 +174,12 @@ export class UploadServers {
         if (!file) throw tusAnswer(410, 'The file of this upload was deleted meanwhile');
         return {};
       },
-      onResponseError: (_req, error) => this.answerFor(location, error),
+      onResponseError: async (req, error) => {
+        const node = nodeRequestOf(req);
+        const creation = req.method === 'POST' && node ? this.creations.get(node) : undefined;
+        if (creation) await this.rollBack(datastore, creation);
+        return this.answerFor(location, error);
+      },
     });
     server.on(EVENTS.POST_RECEIVE, (_req, upload) => {
       records
@@ -208,7 +215,9 @@ export class UploadServers {
   /** Storage failures as status and text; every other error keeps the status it carries. */
   private answerFor(location: string, error: unknown): { status_code: number; body: string } | undefined {
     if ((error as { status_code?: unknown } | null)?.status_code !== undefined) return undefined;
-    if (error instanceof InsufficientStorageError) {
+    // @tus/server's pipeline answers the first error any stream saw: a local disk's raw ENOSPC.
+    const code = (error as { code?: unknown } | null)?.code;
+    if (error instanceof InsufficientStorageError || code === 'ENOSPC' || code === 'EDQUOT') {
       this.log.warn({ err: error, location }, 'storage location full');
       return { status_code: 507, body: `Storage location "${location}" is full\n` };
     }
@@ -222,18 +231,20 @@ export class UploadServers {
   }
 
   /** After the answer: what the store now holds, for the record (GET /files shows it). */
-  private recordOffset(server: Server, id: string | undefined): void {
+  private recordOffset(datastore: DataStore, id: string | undefined): void {
     if (id === undefined) return;
-    server.datastore
+    datastore
       .getUpload(id)
       .then((upload) => this.records.recordProgress(id, upload.offset))
       .catch((error) => this.log.warn({ err: error, id }, 'could not record upload progress'));
   }
 
-  private async rollBack(server: Server, id: string): Promise<void> {
+  /** Removes what a failed creation made, once (only if its record was inserted). */
+  private async rollBack(datastore: DataStore, id: string): Promise<void> {
+    if (!this.recorded.delete(id)) return;
     try {
       await this.records.delete(id);
-      await server.datastore.remove(id).catch((error: unknown) => {
+      await datastore.remove(id).catch((error: unknown) => {
         const status = (error as { status_code?: unknown } | null)?.status_code;
         if (status !== 404 && status !== 410) throw error;
       });
@@ -242,6 +253,25 @@ export class UploadServers {
       this.log.warn({ err: error, id }, 'a failed upload creation left state behind');
     }
   }
+}
+
+/**
+ * @tus/server answers a failed PATCH or POST (507, 413, 503) with `Connection: close`
+ * while the client is still sending its body: the close resets the connection and the
+ * client reports the reset, not the answer. Without it, the rest of the body is drained
+ * (refused-bodies.ts, bounded) and the answer arrives.
+ */
+function keepConnectionOpen(res: ServerResponse): void {
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+  // srvx passes the headers raw: [name, value, name, value, …].
+  const withoutConnection = (raw: unknown[]) =>
+    raw.flatMap((value, index) =>
+      index % 2 === 0 && String(value).toLowerCase() !== 'connection' ? [value, raw[index + 1]] : [],
+    );
+  res.writeHead = ((...args: unknown[]) =>
+    writeHead(
+      ...args.map((arg) => (Array.isArray(arg) ? withoutConnection(arg) : arg)),
+    )) as ServerResponse['writeHead'];
 }
 
 /** The upload id at the end of a tus URL. */
