@@ -10,6 +10,7 @@ import { type ApiProcess, freePort, spawnApi } from './helpers/process.js';
 import { s3LocationEnv } from './helpers/s3-env.js';
 import { createS3Proxy, type S3Proxy } from './helpers/s3-proxy.js';
 import { tusUpload } from './helpers/tus.js';
+import { until } from './helpers/until.js';
 
 const server = inject('s3Server');
 const TOKEN = 'crash-test-token-0123456789';
@@ -20,15 +21,6 @@ const tusHeaders = { 'tus-resumable': '1.0.0', authorization: `Bearer ${TOKEN}` 
 async function storedRecord(api: ApiProcess, id: string): Promise<FileJson | undefined> {
   const list = await client(api.url, TOKEN).json<{ data: FileJson[] }>('/files?limit=1000');
   return list.body.data.find((file) => file.id === id);
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  for (const started = Date.now(); Date.now() - started < timeoutMs; ) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 describe.skipIf(!server)('an upload finished in its store when the API was killed', () => {

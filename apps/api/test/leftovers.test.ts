@@ -14,21 +14,13 @@ import { bytes, client, type FileJson } from './helpers/http.js';
 import { startApi } from './helpers/in-process.js';
 import { type ApiProcess, freePort, spawnApi } from './helpers/process.js';
 import { s3LocationEnv } from './helpers/s3-env.js';
+import { until } from './helpers/until.js';
 
 const server = inject('s3Server');
 const TOKEN = 'leftover-test-token-0123456789';
 const MIB = 1024 * 1024;
 /** Cleanup at once and every half second, of whatever a dead write left a moment ago. */
 const EAGER_JANITOR = { TUS_CLEANUP_INTERVAL: '500ms', CLEANUP_ABANDONED_AFTER: '1s' };
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  for (const started = Date.now(); Date.now() - started < timeoutMs; ) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe.skipIf(!server)('what a write leaves when it dies', () => {
   let dataDir: string;
