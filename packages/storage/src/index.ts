@@ -9,6 +9,7 @@ export { normalizeLocationName } from './env/location-names.js';
 export * from './env/read-storage-env.js';
 export { envVariableName, isSecretName } from './env/variable-names.js';
 export * from './errors.js';
+export * from './idle-watch.js';
 export * from './keys.js';
 export * from './manager.js';
 export * from './options.js';
