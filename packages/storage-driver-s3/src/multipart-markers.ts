@@ -6,13 +6,13 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   ListMultipartUploadsCommand,
-  ListPartsCommand,
   type MultipartUpload,
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { isNotFound } from './errors.js';
 import { listObjects } from './list-objects.js';
+import { listParts } from './list-parts.js';
 
 type SendOptions = Parameters<S3Client['send']>[1];
 
@@ -186,20 +186,13 @@ export class MultipartMarkers {
   /** When the upload last saw a part (or was initiated); undefined once it is gone. */
   private async lastActivity(upload: MultipartUpload): Promise<number | undefined> {
     let latest = upload.Initiated?.getTime() ?? 0;
-    let PartNumberMarker: string | undefined;
     try {
-      do {
-        const page = await this.client.send(
-          new ListPartsCommand({
-            Bucket: this.bucket,
-            Key: upload.Key,
-            UploadId: upload.UploadId,
-            PartNumberMarker,
-          }),
-        );
-        for (const part of page.Parts ?? []) latest = Math.max(latest, part.LastModified?.getTime() ?? 0);
-        PartNumberMarker = page.IsTruncated ? page.NextPartNumberMarker : undefined;
-      } while (PartNumberMarker !== undefined);
+      const parts = listParts(this.client, {
+        bucket: this.bucket,
+        key: upload.Key!,
+        uploadId: upload.UploadId,
+      });
+      for await (const part of parts) latest = Math.max(latest, part.LastModified?.getTime() ?? 0);
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
