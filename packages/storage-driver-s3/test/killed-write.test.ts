@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import {
@@ -7,6 +6,7 @@ import {
   ListObjectsV2Command,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { spawnTypeScript } from '@stowage/storage/testing';
 import { rawS3Client } from '@stowage/test-s3-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { driverOn, server, serverOptions, useTestBucket } from './real-s3.js';
@@ -26,18 +26,9 @@ describe.skipIf(!server)('S3Driver when the writing process is killed', () => {
 
   /** Runs a writer process and kills it once its multipart upload exists. */
   async function killWriterMidWrite(key: string): Promise<void> {
-    const child = spawn(
-      process.execPath,
-      [
-        '--experimental-transform-types',
-        '--no-warnings',
-        '--conditions=source',
-        '--import',
-        fileURLToPath(new URL('../../../scripts/ts-sources.mjs', import.meta.url)),
-        fileURLToPath(new URL('./fixtures/killed-writer.ts', import.meta.url)),
-        JSON.stringify({ ...serverOptions(server!, bucket.name), root: ROOT }),
-        key,
-      ],
+    const child = spawnTypeScript(
+      fileURLToPath(new URL('./fixtures/killed-writer.ts', import.meta.url)),
+      [JSON.stringify({ ...serverOptions(server!, bucket.name), root: ROOT }), key],
       { stdio: ['ignore', 'ignore', 'inherit'] },
     );
     const exited = new Promise((resolve) => child.once('exit', resolve));

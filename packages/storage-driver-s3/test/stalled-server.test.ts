@@ -1,7 +1,7 @@
-import { createServer, type Socket } from 'node:net';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { randomStream } from '@stowage/storage/testing';
+import { type BlackHole, startBlackHole } from '@stowage/test-s3-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3Driver } from '../src/index.js';
 import { watchedAgents } from '../src/progress-watchdog.js';
@@ -10,28 +10,10 @@ const MiB = 1024 * 1024;
 /** Far more than loopback's send and receive buffers together (~10 MiB): the body cannot all leave. */
 const STUCK_BODY = 32 * MiB;
 
-/** An S3 endpoint that accepts connections and never reads a byte: a server whose disk is full. */
-async function blackHole(): Promise<{ endpoint: string; close(): void }> {
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.pause();
-    socket.on('error', () => {});
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    endpoint: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
-    close: () => {
-      for (const socket of sockets) socket.destroy();
-      server.close();
-    },
-  };
-}
-
 describe('an S3 server that stops reading request bodies', () => {
-  let hole: Awaited<ReturnType<typeof blackHole>>;
+  let hole: BlackHole;
   beforeAll(async () => {
-    hole = await blackHole();
+    hole = await startBlackHole();
   });
   afterAll(() => hole.close());
 

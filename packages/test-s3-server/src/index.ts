@@ -1,3 +1,4 @@
+export * from './black-hole.js';
 export * from './buckets.js';
 export * from './private-server.js';
 export * from './s3-server.js';
