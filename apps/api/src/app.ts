@@ -10,6 +10,7 @@ import type { Database } from './db/schema.js';
 import { registerFileRoutes } from './files/routes.js';
 import { registerUploadRoute } from './files/upload-route.js';
 import { createAuth } from './http/auth.js';
+import { closeConnectionsAsTheyIdle } from './http/closing-connections.js';
 import { installErrorHandling } from './http/errors.js';
 import { clientErrorHandler, frameworkErrors } from './http/framework-errors.js';
 import { abortIdleBodies } from './http/idle-bodies.js';
@@ -42,6 +43,7 @@ export async function buildApp({ env, storage, db, adminToken }: AppOptions): Pr
   });
   installErrorHandling(app);
   drainRefusedBodies(app);
+  closeConnectionsAsTheyIdle(app);
   abortIdleBodies(app, env.UPLOAD_IDLE_TIMEOUT);
   await app.register(cors, {
     origin: env.CORS_ORIGIN === '*' ? '*' : env.CORS_ORIGIN.split(','),

@@ -50,9 +50,7 @@ function drain(request: IncomingMessage): void {
   });
   request.once('end', () => {
     stop();
-    // Drained after the server began closing: idle now, but Node closed idle connections
-    // only when close() was called; this one would hold the shutdown until its keep-alive ends.
-    if (closeAfter || !(socket as { server?: { listening?: boolean } }).server?.listening) socket.destroy();
+    if (closeAfter) socket.destroy();
   });
   request.once('close', stop);
   request.resume();
