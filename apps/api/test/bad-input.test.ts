@@ -3,6 +3,7 @@ import { Metadata } from '@tus/utils';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type ApiErrorJson, bytes, client, type FileJson } from './helpers/http.js';
 import { type RunningApi, startApi } from './helpers/in-process.js';
+import { tusFetch } from './helpers/tus.js';
 import { until } from './helpers/until.js';
 
 const pgServer = inject('pgServer');
@@ -39,11 +40,7 @@ describe.each([
   const list = async (query: string) =>
     http.json<{ data: FileJson[]; errors: ApiErrorJson[] }>(`/files?${query}`);
   const tus = (headers: Record<string, string>, path = '', init: RequestInit = {}) =>
-    fetch(`${api.url}/files/tus${path}`, {
-      method: 'POST',
-      ...init,
-      headers: { authorization: `Bearer ${api.token}`, 'tus-resumable': '1.0.0', ...headers },
-    });
+    tusFetch(`${api.url}/files/tus${path}`, api.token, { method: 'POST', ...init, headers });
 
   it.skipIf(skip)("a resumable upload's record counts the bytes of each acknowledged PATCH", async () => {
     const created = await tus({ 'upload-length': String(16 * MIB) });

@@ -6,7 +6,7 @@ import { HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command } 
 import { createTestBucket, rawS3Client } from '@stowage/test-s3-server';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { bytes, client, type FileJson, sha256 } from './helpers/http.js';
-import { type ApiProcess, freePort, spawnApi } from './helpers/process.js';
+import { type ApiProcess, localLocationEnv, processEnv, spawnApi } from './helpers/process.js';
 import { s3LocationEnv } from './helpers/s3-env.js';
 import { createS3Proxy, type S3Proxy } from './helpers/s3-proxy.js';
 import { tusUpload } from './helpers/tus.js';
@@ -45,10 +45,7 @@ describe.skipIf(!server)('an upload finished in its store when the API was kille
       bucket = await createTestBucket(server!, 'api-crash');
       proxy = await createS3Proxy(server!.endpoint);
       env = {
-        PORT: String(await freePort()),
-        DATA_DIR: join(dataDir, 's3'),
-        ADMIN_TOKEN: TOKEN,
-        LOG_LEVEL: 'info',
+        ...(await processEnv(join(dataDir, 's3'), TOKEN)),
         STORAGE_LOCATIONS: 's3',
         ...s3LocationEnv('s3', { ...server!, endpoint: proxy.endpoint }, bucket.bucket),
       };
@@ -135,13 +132,9 @@ describe.skipIf(!server)('an upload finished in its store when the API was kille
   describe('on local disk: killed once the finished file was renamed into place', () => {
     beforeAll(async () => {
       env = {
-        PORT: String(await freePort()),
-        DATA_DIR: join(dataDir, 'local'),
-        ADMIN_TOKEN: TOKEN,
-        LOG_LEVEL: 'info',
+        ...(await processEnv(join(dataDir, 'local'), TOKEN)),
         STORAGE_LOCATIONS: 'local',
-        STORAGE_LOCAL_DRIVER: 'local',
-        STORAGE_LOCAL_ROOT: join(dataDir, 'local', 'uploads'),
+        ...localLocationEnv(join(dataDir, 'local')),
       };
     });
 

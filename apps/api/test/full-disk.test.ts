@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readdir, rm, statfs, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Metadata } from '@tus/utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiErrorJson, bytes, client, type FileJson, sha256 } from './helpers/http.js';
 import { type RunningApi, startApi } from './helpers/in-process.js';
+import { createUpload, tusFetch } from './helpers/tus.js';
 
 const MIB = 1024 * 1024;
 /** Mounting a tmpfs needs root: CI runs as root; elsewhere without it this skips. */
@@ -47,10 +47,7 @@ describe.skipIf(!canMount)('a local location whose disk is full (a 16 MiB tmpfs)
     ...(await readdir(join(root, '.stowage', 'tus')).catch(() => [])),
   ];
   const tus = (path: string, init: RequestInit & { headers?: Record<string, string> }) =>
-    fetch(`${api.url}/files/tus${path}`, {
-      ...init,
-      headers: { authorization: `Bearer ${api.token}`, 'tus-resumable': '1.0.0', ...init.headers },
-    });
+    tusFetch(`${api.url}/files/tus${path}`, api.token, init);
 
   it('POST /files larger than the free space: 507 naming the location, the partial file removed', async () => {
     const before = await free();
@@ -90,15 +87,10 @@ describe.skipIf(!canMount)('a local location whose disk is full (a 16 MiB tmpfs)
 
   it('a resumable upload the disk fills under: 507, its acknowledged bytes kept, resumed once space is back', async () => {
     const content = bytes(8 * MIB, 3);
-    const created = await tus('', {
-      method: 'POST',
-      headers: {
-        'upload-length': String(content.length),
-        'upload-metadata': Metadata.stringify({ filename: 'f' }),
-      },
-    });
-    expect(created.status).toBe(201);
-    const url = new URL(created.headers.get('location')!).pathname.replace('/files/tus', '');
+    const url = new URL(await createUpload(api.url, api.token, content.length)).pathname.replace(
+      '/files/tus',
+      '',
+    );
     const patch = (offset: number, body: Buffer) =>
       tus(url, {
         method: 'PATCH',

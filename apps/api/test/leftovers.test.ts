@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import { fedUpload } from './helpers/fed-upload.js';
 import { bytes, client, type FileJson } from './helpers/http.js';
 import { startApi } from './helpers/in-process.js';
-import { type ApiProcess, freePort, spawnApi } from './helpers/process.js';
+import { type ApiProcess, localLocationEnv, processEnv, spawnApi } from './helpers/process.js';
 import { s3LocationEnv } from './helpers/s3-env.js';
 import { until } from './helpers/until.js';
 
@@ -33,13 +33,9 @@ describe.skipIf(!server)('what a write leaves when it dies', () => {
     bucket = await createTestBucket(server!, 'api-leftovers');
     s3 = rawS3Client(server!);
     env = {
-      PORT: String(await freePort()),
-      DATA_DIR: dataDir,
-      ADMIN_TOKEN: TOKEN,
-      LOG_LEVEL: 'info',
+      ...(await processEnv(dataDir, TOKEN)),
       STORAGE_LOCATIONS: 'local,s3',
-      STORAGE_LOCAL_DRIVER: 'local',
-      STORAGE_LOCAL_ROOT: join(dataDir, 'uploads'),
+      ...localLocationEnv(dataDir),
       ...s3LocationEnv('s3', server!, bucket.bucket),
     };
   });

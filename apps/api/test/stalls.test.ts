@@ -1,36 +1,17 @@
 import { readdir } from 'node:fs/promises';
-import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { createTestBucket } from '@stowage/test-s3-server';
+import { type BlackHole, createTestBucket, startBlackHole } from '@stowage/test-s3-server';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { fedUpload } from './helpers/fed-upload.js';
 import { bytes, client, type FileJson, sha256 } from './helpers/http.js';
 import { type RunningApi, startApi } from './helpers/in-process.js';
 import { s3LocationEnv } from './helpers/s3-env.js';
 import { createS3Proxy, type S3Proxy } from './helpers/s3-proxy.js';
-import { tusUpload } from './helpers/tus.js';
+import { createUpload, tusFetch, tusUpload } from './helpers/tus.js';
 import { until } from './helpers/until.js';
 
 const server = inject('s3Server');
 const MIB = 1024 * 1024;
-
-/** A TCP endpoint that accepts connections and never reads nor answers. */
-async function blackHole(): Promise<{ endpoint: string; close(): void }> {
-  const sockets = new Set<Socket>();
-  const hole: Server = createServer((socket) => {
-    sockets.add(socket);
-    socket.pause();
-    socket.on('error', () => {});
-  });
-  await new Promise<void>((resolve) => hole.listen(0, '127.0.0.1', resolve));
-  return {
-    endpoint: `http://127.0.0.1:${(hole.address() as { port: number }).port}`,
-    close: () => {
-      for (const socket of sockets) socket.destroy();
-      hole.close();
-    },
-  };
-}
 
 /** A tus PATCH whose body the test feeds (chunked), then abandons or ends. */
 function fedPatch(url: string, token: string, offset: number) {
@@ -66,12 +47,12 @@ const headOffset = async (url: string, token: string) =>
   );
 
 describe.skipIf(!server)('a backend that stops answering', () => {
-  let hole: Awaited<ReturnType<typeof blackHole>>;
+  let hole: BlackHole;
   let proxy: S3Proxy;
   let bucket: Awaited<ReturnType<typeof createTestBucket>>;
   let api: RunningApi;
   beforeAll(async () => {
-    hole = await blackHole();
+    hole = await startBlackHole();
     proxy = await createS3Proxy(server!.endpoint);
     bucket = await createTestBucket(server!, 'api-stall');
     api = await startApi({
@@ -110,26 +91,12 @@ describe.skipIf(!server)('a backend that stops answering', () => {
 
   it('a tus PATCH to an S3 server that stopped reading fails within its deadlines, and resumes once it reads again', async () => {
     const content = bytes(10 * MIB, 1);
-    const created = await fetch(`${api.url}/files/tus`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${api.token}`,
-        'tus-resumable': '1.0.0',
-        'upload-length': String(content.length),
-        'upload-metadata': `storage ${Buffer.from('stalling').toString('base64')}`,
-      },
-    });
-    const url = created.headers.get('location')!;
+    const url = await createUpload(api.url, api.token, content.length, { storage: 'stalling' });
     proxy.stall();
     const started = Date.now();
-    const patch = await fetch(url, {
+    const patch = await tusFetch(url, api.token, {
       method: 'PATCH',
-      headers: {
-        authorization: `Bearer ${api.token}`,
-        'tus-resumable': '1.0.0',
-        'upload-offset': '0',
-        'content-type': 'application/offset+octet-stream',
-      },
+      headers: { 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
       body: content,
     });
     // One streamed attempt and the SDK's three of the buffered part, a second each, and backoff.
@@ -180,16 +147,7 @@ describe.skipIf(!server)('a client that stops sending its body', () => {
 
   it('a tus PATCH: closed after UPLOAD_IDLE_TIMEOUT, the bytes received kept for the resume', async () => {
     const content = bytes(12 * MIB, 3);
-    const created = await fetch(`${api.url}/files/tus`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${api.token}`,
-        'tus-resumable': '1.0.0',
-        'upload-length': String(content.length),
-        'upload-metadata': `storage ${Buffer.from('s3').toString('base64')}`,
-      },
-    });
-    const url = created.headers.get('location')!;
+    const url = await createUpload(api.url, api.token, content.length, { storage: 's3' });
     const patch = fedPatch(url, api.token, 0);
     patch.send(content.subarray(0, 9 * MIB));
     await expect(patch.response).rejects.toThrow();

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
@@ -21,6 +22,20 @@ export async function freePort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/**
+ * What every spawned API of a test needs: a fixed free port (a restart keeps the upload
+ * URLs), its data folder and token, and info logs (spawnApi waits for the line saying
+ * it listens).
+ */
+export async function processEnv(dataDir: string, token: string): Promise<Record<string, string>> {
+  return { PORT: String(await freePort()), DATA_DIR: dataDir, ADMIN_TOKEN: token, LOG_LEVEL: 'info' };
+}
+
+/** The STORAGE_LOCAL_* variables of a `local` location under the data folder. */
+export function localLocationEnv(dataDir: string): Record<string, string> {
+  return { STORAGE_LOCAL_DRIVER: 'local', STORAGE_LOCAL_ROOT: join(dataDir, 'uploads') };
 }
 
 /**
