@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { hasFreeSpace, hasResumableUploads, InsufficientStorageError } from '@stowage/storage';
+import { hasFreeSpace, hasResumableUploads } from '@stowage/storage';
 import { Server } from '@tus/server';
 import { type DataStore, EVENTS, type Upload } from '@tus/utils';
 import type { FastifyBaseLogger } from 'fastify';
@@ -11,6 +11,8 @@ import { cleanFilename, cleanMediaType, TITLE_MAX_LENGTH } from '../files/names.
 import { uploadingFileRecord } from '../files/new-file-record.js';
 import { bearerTokenHash } from '../http/auth.js';
 import type { Locations } from '../locations.js';
+import { answerFor, tusAnswer } from './answers.js';
+import { keepConnectionOpen } from './keep-connection-open.js';
 import { TUS_PATH, TUS_REQUEST_HEADERS, TUS_RESPONSE_HEADERS } from './protocol.js';
 import { type StoreView, viewInStore } from './store-view.js';
 import { UploadCompletion } from './upload-completion.js';
@@ -20,11 +22,6 @@ export interface UploadServersOptions {
   storage: Locations;
   records: FileRecords;
   log: FastifyBaseLogger;
-}
-
-/** An error @tus/server answers as it is: status and plain-text body. */
-function tusAnswer(status_code: number, message: string) {
-  return Object.assign(new Error(message), { status_code, body: `${message}\n` });
 }
 
 /** The Node request behind the web Request that @tus/server hands its hooks (srvx keeps it). */
@@ -178,7 +175,7 @@ export class UploadServers {
         const node = nodeRequestOf(req);
         const creation = req.method === 'POST' && node ? this.creations.get(node) : undefined;
         if (creation) await this.rollBack(datastore, creation);
-        return this.answerFor(location, error);
+        return answerFor(location, error, this.log);
       },
     });
     server.on(EVENTS.POST_RECEIVE, (_req, upload) => {
@@ -212,19 +209,6 @@ export class UploadServers {
     }
   }
 
-  /** Storage failures as status and text; every other error keeps the status it carries. */
-  private answerFor(location: string, error: unknown): { status_code: number; body: string } | undefined {
-    if ((error as { status_code?: unknown } | null)?.status_code !== undefined) return undefined;
-    // @tus/server's pipeline answers the first error any stream saw: a local disk's raw ENOSPC.
-    const code = (error as { code?: unknown } | null)?.code;
-    if (error instanceof InsufficientStorageError || code === 'ENOSPC' || code === 'EDQUOT') {
-      this.log.warn({ err: error, location }, 'storage location full');
-      return { status_code: 507, body: `Storage location "${location}" is full\n` };
-    }
-    this.log.error({ err: error, location }, 'upload request failed');
-    return { status_code: 500, body: 'An unexpected error occurred\n' };
-  }
-
   private async settleById(id: string): Promise<void> {
     const file = await this.records.get(id);
     if (file) await this.settle(file);
@@ -253,25 +237,6 @@ export class UploadServers {
       this.log.warn({ err: error, id }, 'a failed upload creation left state behind');
     }
   }
-}
-
-/**
- * @tus/server answers a failed PATCH or POST (507, 413, 503) with `Connection: close`
- * while the client is still sending its body: the close resets the connection and the
- * client reports the reset, not the answer. Without it, the rest of the body is drained
- * (refused-bodies.ts, bounded) and the answer arrives.
- */
-function keepConnectionOpen(res: ServerResponse): void {
-  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
-  // srvx passes the headers raw: [name, value, name, value, …].
-  const withoutConnection = (raw: unknown[]) =>
-    raw.flatMap((value, index) =>
-      index % 2 === 0 && String(value).toLowerCase() !== 'connection' ? [value, raw[index + 1]] : [],
-    );
-  res.writeHead = ((...args: unknown[]) =>
-    writeHead(
-      ...args.map((arg) => (Array.isArray(arg) ? withoutConnection(arg) : arg)),
-    )) as ServerResponse['writeHead'];
 }
 
 /** The upload id at the end of a tus URL. */
