@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+const LISTEN_DEADLINE_MS = 30_000;
 
 export interface ApiProcess {
   child: ChildProcess;
@@ -55,6 +56,7 @@ export async function spawnApi(env: Record<string, string>, cwd?: string): Promi
   let plain = '';
   const logs: Record<string, unknown>[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let deadline: NodeJS.Timeout | undefined;
   const url = await new Promise<string>((resolve, reject) => {
     const onLine = (line: string) => {
       try {
@@ -77,7 +79,14 @@ export async function spawnApi(env: Record<string, string>, cwd?: string): Promi
       stream.on('end', () => buffered && onLine(buffered));
     }
     exited.then((code) => reject(new Error(`the api exited with ${code} before listening:\n${plain}`)));
-  });
+    // A process that never says it listens must not outlive the test that started it.
+    deadline = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(
+        new Error(`the api did not listen within ${LISTEN_DEADLINE_MS} ms (is LOG_LEVEL info?):\n${plain}`),
+      );
+    }, LISTEN_DEADLINE_MS);
+  }).finally(() => clearTimeout(deadline));
   return {
     child,
     url,
