@@ -8,6 +8,7 @@ import type { ApiEnv } from './config/env.js';
 import { keptSecret } from './config/kept-secret.js';
 import type { AppContext } from './context.js';
 import { openCoordination } from './coordination/coordination.js';
+import { DirectUploadRecords } from './db/direct-upload-records.js';
 import { FileRecords } from './db/file-records.js';
 import type { Database } from './db/schema.js';
 import { UploadPartials } from './db/upload-partials.js';
@@ -15,11 +16,16 @@ import { installDirectUploads } from './direct-uploads/index.js';
 import { registerFileRoutes } from './files/routes.js';
 import { registerUploadRoute } from './files/upload-route.js';
 import { createAuth } from './http/auth.js';
+import { closeConnectionsAsTheyIdle } from './http/closing-connections.js';
 import { installErrorHandling } from './http/errors.js';
+import { clientErrorHandler, frameworkErrors } from './http/framework-errors.js';
+import { abortIdleBodies } from './http/idle-bodies.js';
 import { serializeRequest } from './http/log-redaction.js';
+import { drainRefusedBodies } from './http/refused-bodies.js';
 import { UrlSigner } from './http/url-signer.js';
 import { compileValidator } from './http/validation.js';
 import { describeValidationErrors } from './http/validation-errors.js';
+import { createJanitor } from './janitor/steps.js';
 import type { Locations } from './locations.js';
 import { installMetrics } from './metrics/install.js';
 import { Metrics } from './metrics/metrics.js';
@@ -48,9 +54,14 @@ export async function buildApp({ env, storage, db, adminToken }: AppOptions): Pr
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
     schemaErrorFormatter: describeValidationErrors,
+    frameworkErrors,
+    clientErrorHandler,
   });
   app.setValidatorCompiler(compileValidator);
   installErrorHandling(app);
+  drainRefusedBodies(app);
+  closeConnectionsAsTheyIdle(app);
+  abortIdleBodies(app, env.UPLOAD_IDLE_TIMEOUT);
   await registerOpenApi(app);
   const corsOptions = {
     origin: env.CORS_ORIGIN === '*' ? '*' : env.CORS_ORIGIN.split(','),
@@ -85,23 +96,36 @@ export async function buildApp({ env, storage, db, adminToken }: AppOptions): Pr
   app.addHook('onClose', () => coordination.close());
   const records = new FileRecords(db);
   const metrics = new Metrics();
+  const directUploadRows = new DirectUploadRecords(db);
+  const partials = new UploadPartials(db);
   const uploads = env.TUS_ENABLED
     ? new UploadServers({
         env,
         storage,
         records,
-        partials: new UploadPartials(db),
+        partials,
         log: app.log,
         metrics,
         locker: coordination.tusLocker,
+        ownedElsewhere: async (id) => (await directUploadRows.get(id)) !== undefined,
       })
     : undefined;
+  const janitor = createJanitor(
+    { env, storage, records, partials, uploads },
+    {
+      log: app.log,
+      // One instance at a time cleans a location: the one holding the janitor lease.
+      exclusive: (location, pass) => coordination.leader.run(`janitor ${location}`, pass),
+      onRun: (location, result) => metrics.janitorRun(location, result),
+    },
+  );
   const context: AppContext = {
     env,
     storage,
     records,
     uploads,
     coordination,
+    janitor,
     auth: createAuth(adminToken, env.ASSETS_PUBLIC),
     signer: new UrlSigner(
       env.ASSETS_SIGNING_KEY ?? (await keptSecret(env.DATA_DIR, 'assets-signing-key')).value,
@@ -114,10 +138,9 @@ export async function buildApp({ env, storage, db, adminToken }: AppOptions): Pr
   registerFileRoutes(app, context);
   registerAssetRoutes(app, context);
   registerAssetSigningRoute(app, context);
-  installDirectUploads(app, context, db);
-  if (uploads) {
-    registerTusRoutes(app, context, uploads);
-    coordination.leader.every(env.TUS_CLEANUP_INTERVAL, 'tus cleanup', () => uploads.cleanUp());
-  }
+  installDirectUploads(app, context, directUploadRows);
+  if (uploads) registerTusRoutes(app, context, uploads);
+  if (env.CLEANUP_ENABLED) app.addHook('onReady', async () => janitor.start());
+  app.addHook('onClose', async () => janitor.stop());
   return app;
 }

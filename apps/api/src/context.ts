@@ -3,6 +3,7 @@ import type { Coordination } from './coordination/coordination.js';
 import type { FileRecords } from './db/file-records.js';
 import type { Auth } from './http/auth.js';
 import type { UrlSigner } from './http/url-signer.js';
+import type { Janitor } from './janitor/janitor.js';
 import type { Locations } from './locations.js';
 import type { Metrics } from './metrics/metrics.js';
 import type { UploadServers } from './tus/upload-servers.js';
@@ -20,4 +21,6 @@ export interface AppContext {
   /** Absent when TUS_ENABLED=false. */
   uploads: UploadServers | undefined;
   coordination: Coordination;
+  /** Cleans every location at start and every TUS_CLEANUP_INTERVAL; more steps may be registered. */
+  janitor: Janitor;
 }

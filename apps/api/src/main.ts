@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     process.stdout.write(`\nADMIN_TOKEN generated and kept in ${admin.generatedAt}:\n${admin.token}\n\n`);
   }
   // A backend that is down at startup must not keep the other locations offline: log it.
-  for (const [name, report] of Object.entries(await probeLocations(storage))) {
+  for (const [name, report] of Object.entries(await probeLocations(storage, env.HEALTH_TIMEOUT))) {
     if (report.ok) app.log.info({ location: name, ...report }, 'storage location healthy');
     else app.log.error({ location: name, ...report }, 'storage location failed its health probe');
   }

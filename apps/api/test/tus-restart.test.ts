@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createTestBucket } from '@stowage/test-s3-server';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { bytes, client, sha256 } from './helpers/http.js';
-import { type ApiProcess, freePort, spawnApi } from './helpers/process.js';
+import { type ApiProcess, localLocationEnv, processEnv, spawnApi } from './helpers/process.js';
 import { s3LocationEnv } from './helpers/s3-env.js';
 import { tusUpload } from './helpers/tus.js';
 
@@ -22,13 +22,9 @@ describe.skipIf(!server)('a resumable upload survives the API process being kill
     dataDir = await mkdtemp(join(tmpdir(), 'stowage-restart-'));
     bucket = await createTestBucket(server!, 'api-restart');
     env = {
-      PORT: String(await freePort()),
-      DATA_DIR: dataDir,
-      ADMIN_TOKEN: TOKEN,
-      LOG_LEVEL: 'info',
+      ...(await processEnv(dataDir, TOKEN)),
       STORAGE_LOCATIONS: 'local,s3',
-      STORAGE_LOCAL_DRIVER: 'local',
-      STORAGE_LOCAL_ROOT: join(dataDir, 'uploads'),
+      ...localLocationEnv(dataDir),
       ...s3LocationEnv('s3', server!, bucket.bucket),
     };
   });

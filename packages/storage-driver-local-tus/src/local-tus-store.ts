@@ -5,6 +5,7 @@ import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   assertValidKey,
+  InsufficientStorageError,
   InvalidKeyError,
   NotFoundError,
   RESERVED_FOLDER,
@@ -147,6 +148,13 @@ export class LocalTusStore extends DataStore implements ContentDigests, Concaten
     try {
       await pipeline(readable, observe, part);
     } catch (error) {
+      // Only the disk runs out of space (pipeline hands its error to the request stream too).
+      if (isNoSpace(error)) {
+        // The bytes of this PATCH were not acknowledged: giving their space back lets the
+        // location (and its health probe) work again; the acknowledged ones stay.
+        await truncate(files.part, offset).catch(() => {});
+        throw failure(error, id);
+      }
       // The request's own failures (aborted, too large) keep their tus status; what was written stays.
       if (!readable.errored) throw failure(error, id);
       streamError = readable.errored;
@@ -186,8 +194,12 @@ export class LocalTusStore extends DataStore implements ContentDigests, Concaten
         }
         return uploadOf(record, acknowledged);
       }
-      if (record.completed || (await this.#isFinished(id, record.size)))
+      if (record.completed) return uploadOf(record, record.size!);
+      if (await this.#isFinished(id, record.size)) {
+        // Renamed into place, but the process died before it recorded that: record it now.
+        await writeRecord(files, { ...record, completed: true, ...(await shaOf(record)) });
         return uploadOf(record, record.size!);
+      }
     } catch (error) {
       throw failure(error, id);
     }
@@ -227,7 +239,8 @@ export class LocalTusStore extends DataStore implements ContentDigests, Concaten
   /**
    * Removes the unfinished uploads past their expiration (partial uploads never joined
    * among them); counts them. The records of finished uploads past it go too (the server
-   * answers 410 for them by then), never their files.
+   * answers 410 for them by then), never their files; an upload whose bytes are all
+   * acknowledged is completed, not removed.
    */
   override async deleteExpired(): Promise<number> {
     if (this.#expiration <= 0) return 0;
@@ -238,7 +251,10 @@ export class LocalTusStore extends DataStore implements ContentDigests, Concaten
       const record = await readRecord(join(uploads, name));
       if (record === undefined || now <= this.#expiresAt(record)) continue;
       const files = uploadFilesOf(uploads, record.id);
-      if (await removeIfPresent(files.part)) removed++;
+      const acknowledged = await this.#acknowledged(files, record);
+      if (record.concat?.kind !== 'partial' && acknowledged !== undefined && acknowledged === record.size) {
+        await this.#complete(files, record, await finalDigestOf(record));
+      } else if (await removeIfPresent(files.part)) removed++;
       await removeIfPresent(files.record);
       await removeIfPresent(files.recordDraft);
     }
@@ -403,10 +419,17 @@ function uploadOf(record: UploadRecord, offset: number): Upload {
   return record.concat?.kind === 'final' ? markFinal(upload) : upload;
 }
 
+async function shaOf(record: UploadRecord): Promise<{ sha256?: string }> {
+  const sha256 = record.offset === record.size ? await finalDigestOf(record) : undefined;
+  return sha256 === undefined ? {} : { sha256 };
+}
+
 async function finalDigestOf(record: UploadRecord): Promise<string | undefined> {
   if (record.digest !== undefined) return (await ContentDigest.start(record.digest)).hex();
   return record.offset === 0 ? EMPTY_SHA256 : undefined;
 }
+
+const isNoSpace = (error: unknown) => errnoOf(error) === 'ENOSPC' || errnoOf(error) === 'EDQUOT';
 
 /** tus errors keep their status; file system failures become storage errors that name the upload, not local paths. */
 function failure(error: unknown, id: string): unknown {
@@ -417,5 +440,10 @@ function failure(error: unknown, id: string): unknown {
     return error;
   }
   const reason = errnoOf(error) ?? (error as Error)?.message;
+  if (isNoSpace(error)) {
+    return new InsufficientStorageError(`Resumable upload "${id}": no space left on the local disk`, {
+      cause: error,
+    });
+  }
   return new StorageError(`Resumable upload "${id}" failed on the local disk (${reason})`, { cause: error });
 }

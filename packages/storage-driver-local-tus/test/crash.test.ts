@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { randomBuffer, sha256OfStream } from '@stowage/storage/testing';
+import { randomBuffer, sha256OfStream, spawnTypeScript } from '@stowage/storage/testing';
 import { describe, expect, it } from 'vitest';
 import { LocalTusDriver } from '../src/index.js';
 import {
@@ -23,21 +22,11 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 /** A tus server in its own process over the root; resolves with its creation URL. */
 async function startServerProcess(root: string) {
-  const child = spawn(
-    process.execPath,
-    [
-      '--experimental-transform-types',
-      '--no-warnings',
-      '--conditions=source',
-      '--import',
-      here('../../../scripts/ts-sources.mjs'),
-      here('./fixtures/tus-server-process.ts'),
-      root,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+  const child = spawnTypeScript(here('./fixtures/tus-server-process.ts'), [root], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const exited = once(child, 'exit');
-  const [port] = (await once(child.stdout, 'data')) as [Buffer];
+  const [port] = (await once(child.stdout!, 'data')) as [Buffer];
   return { child, exited, endpoint: `http://127.0.0.1:${port.toString().trim()}/files` };
 }
 

@@ -1,4 +1,10 @@
-import { ConflictError, ForbiddenError, NotFoundError, StorageError } from '@stowage/storage';
+import {
+  ConflictError,
+  ForbiddenError,
+  InsufficientStorageError,
+  NotFoundError,
+  StorageError,
+} from '@stowage/storage';
 
 export function errnoOf(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | undefined)?.code;
@@ -13,6 +19,9 @@ export function storageErrorFrom(error: unknown, key: string): StorageError {
     case 'EACCES':
     case 'EPERM':
       return new ForbiddenError(`Permission denied on "${key}"`, { cause: error });
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return new InsufficientStorageError(`No space left for "${key}"`, { cause: error });
     case 'EISDIR':
     case 'ENOTDIR':
     case 'EEXIST':

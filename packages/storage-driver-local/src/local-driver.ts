@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { constants, copyFile, open, rm, stat, unlink } from 'node:fs/promises';
+import { constants, copyFile, open, rm, stat, statfs, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { addAbortSignal } from 'node:stream';
@@ -9,14 +9,18 @@ import {
   assertValidPrefix,
   type Driver,
   type FileStat,
+  type FreeSpace,
   type HealthProbe,
   type HealthReport,
   isReservedKey,
+  type LeftoverSweep,
   NotFoundError,
   RESERVED_FOLDER,
   type ReadOptions,
   resolveRange,
   type ServerSideCopy,
+  type SweepOptions,
+  type SweepReport,
   type WriteOptions,
 } from '@stowage/storage';
 import { etagOf } from './etag.js';
@@ -35,7 +39,7 @@ const HIDDEN_AT_ROOT = new Set([RESERVED_FOLDER]);
  * partial file, and a failed write leaves nothing. Content types are not kept (stat
  * reports none): the API keeps them in its database.
  */
-export class LocalDriver implements Driver, HealthProbe, ServerSideCopy {
+export class LocalDriver implements Driver, HealthProbe, ServerSideCopy, LeftoverSweep, FreeSpace {
   static readonly optionsSchema = localDriverOptionsSchema;
 
   #root: Promise<LocalRoot> | undefined;
@@ -62,22 +66,28 @@ export class LocalDriver implements Driver, HealthProbe, ServerSideCopy {
   async write(key: string, content: Readable, options: WriteOptions = {}): Promise<void> {
     // Subscribed before anything is awaited: a source that fails meanwhile (a client
     // hanging up) must fail this write, not the process with an unhandled 'error'.
-    let sourceFailure: unknown;
-    content.on('error', (error) => {
-      sourceFailure ??= error;
+    // Whichever side fails first is the cause: pipeline hands that error on to the other.
+    let failedFirst: 'source' | 'disk' | undefined;
+    content.on('error', () => {
+      failedFirst ??= 'source';
     });
     const path = await this.#locate(assertValidKey(key));
-    const temp = (await this.#ready()).tempFiles.newPath();
+    const { tempFiles } = await this.#ready();
+    const temp = tempFiles.newPath();
     try {
-      await pipeline(content, createWriteStream(temp, { flags: 'wx', flush: true }), {
-        signal: options.signal,
+      const file = createWriteStream(temp, { flags: 'wx', flush: true }).on('error', () => {
+        failedFirst ??= 'disk';
       });
+      await pipeline(content, file, { signal: options.signal });
       await placeFile(temp, path);
     } catch (error) {
       await rm(temp, { force: true });
-      // The source's own failure (a client hanging up) or an abort is rethrown as it is.
-      if (error === sourceFailure || options.signal?.aborted) throw error;
+      // The source's own failure (a client hanging up) or an abort is rethrown as it is;
+      // the disk's (full, read-only) is the driver's to report.
+      if (failedFirst === 'source' || options.signal?.aborted) throw error;
       throw storageErrorFrom(error, key);
+    } finally {
+      tempFiles.release(temp);
     }
   }
 
@@ -172,6 +182,20 @@ export class LocalDriver implements Driver, HealthProbe, ServerSideCopy {
     return probeFolder(async () => (await this.#ready()).reservedFolder);
   }
 
+  /** Temporary files of writes and copies that died with their process (idle for `idleFor`). */
+  async sweepLeftovers({ idleFor }: SweepOptions): Promise<SweepReport> {
+    return { removed: await (await this.#ready()).tempFiles.sweep(idleFor) };
+  }
+
+  /** What the root's file system still has for an unprivileged writer. */
+  async freeSpace(): Promise<number> {
+    const { paths } = await this.#ready();
+    const stats = await statfs(paths.root).catch((error) => {
+      throw storageErrorFrom(error, '');
+    });
+    return stats.bavail * stats.bsize;
+  }
+
   /** Prepares the root on first use; a failure is retried on the next call. */
   #ready(): Promise<LocalRoot> {
     this.#root ??= openLocalRoot(this.options.root).catch((error) => {
@@ -198,7 +222,8 @@ export class LocalDriver implements Driver, HealthProbe, ServerSideCopy {
   /** Copies through a flushed temporary file (a reflink where the file system can), then renames it into place. */
   async #copyFile(from: string, sourceKey: string, to: string, destinationKey: string): Promise<void> {
     await this.#assertFile(from, sourceKey);
-    const temp = (await this.#ready()).tempFiles.newPath();
+    const { tempFiles } = await this.#ready();
+    const temp = tempFiles.newPath();
     try {
       await copyFile(from, temp, constants.COPYFILE_FICLONE).catch((error) => {
         throw errnoOf(error) === 'ENOENT' ? lookupErrorFrom(error, sourceKey) : error;
@@ -209,6 +234,8 @@ export class LocalDriver implements Driver, HealthProbe, ServerSideCopy {
     } catch (error) {
       await rm(temp, { force: true });
       throw storageErrorFrom(error, destinationKey);
+    } finally {
+      tempFiles.release(temp);
     }
   }
 }

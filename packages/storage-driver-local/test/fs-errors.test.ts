@@ -1,4 +1,10 @@
-import { ConflictError, ForbiddenError, NotFoundError, StorageError } from '@stowage/storage';
+import {
+  ConflictError,
+  ForbiddenError,
+  InsufficientStorageError,
+  NotFoundError,
+  StorageError,
+} from '@stowage/storage';
 import { describe, expect, it } from 'vitest';
 import { lookupErrorFrom, storageErrorFrom } from '../src/fs-errors.js';
 
@@ -11,7 +17,9 @@ describe('file system errors', () => {
     ['EPERM', ForbiddenError],
     ['EISDIR', ConflictError],
     ['ENOTDIR', ConflictError],
-    ['ENOSPC', StorageError],
+    ['ENOSPC', InsufficientStorageError],
+    ['EDQUOT', InsufficientStorageError],
+    ['EIO', StorageError],
   ])('%s becomes a %O keeping the cause', (code, type) => {
     const cause = errno(code);
     const error = storageErrorFrom(cause, 'some/key');

@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { readdir, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { listAll } from '@stowage/storage/testing';
+import { listAll, spawnTypeScript } from '@stowage/storage/testing';
 import { describe, expect, it } from 'vitest';
 import { LocalDriver } from '../src/index.js';
 import { STALE_TEMP_FILE_AGE_MS } from '../src/local-root.js';
@@ -13,20 +12,9 @@ const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, im
 
 /** Starts a process writing `key` with a body that never ends; resolves once 1 MiB is in its temporary file. */
 async function startWriter(root: string, key: string) {
-  const child = spawn(
-    process.execPath,
-    [
-      '--experimental-transform-types',
-      '--no-warnings',
-      '--conditions=source',
-      '--import',
-      fileURLToPath(new URL('../../../scripts/ts-sources.mjs', import.meta.url)),
-      fixture('killed-writer.ts'),
-      root,
-      key,
-    ],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
-  );
+  const child = spawnTypeScript(fixture('killed-writer.ts'), [root, key], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const tempFolder = join(root, '.stowage', 'tmp');
   for (let waited = 0; waited < 20_000; waited += 50) {

@@ -1,10 +1,11 @@
 import type { ResumableUploads } from '@stowage/storage';
 import { InvalidOptionError } from '@stowage/storage';
-import { checkS3Options, S3Driver, s3OptionsShape } from '@stowage/storage-driver-s3';
+import { checkS3Options, isNotFound, S3Driver, s3OptionsShape } from '@stowage/storage-driver-s3';
 import type { DataStore } from '@tus/utils';
 import { z } from 'zod';
 import { type TusOptions, tusOptionsSchema } from './options.js';
 import { S3TusStore } from './store.js';
+import { UploadObjects } from './upload-objects.js';
 
 /** The S3 driver's options and checks, with the store's options under `tus`. */
 const optionsSchema = z
@@ -42,5 +43,17 @@ export class S3TusDriver extends S3Driver implements ResumableUploads<DataStore>
   createResumableUploadStore(): S3TusStore {
     this.store ??= new S3TusStore(this, this.tus);
     return this.store;
+  }
+
+  /** A resumable upload keeps its multipart upload until it completes or expires: the sweep leaves it to the store. */
+  protected override async keepsMultipartUpload(key: string, uploadId: string): Promise<boolean> {
+    if (!key.startsWith(this.root)) return false;
+    const read = await new UploadObjects(this, key.slice(this.root.length))
+      .readState()
+      .catch((error: unknown) => {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      });
+    return read !== undefined && read !== 'unchanged' && read.state.multipartUploadId === uploadId;
   }
 }

@@ -21,4 +21,10 @@ export interface S3Location {
     'ACL' | 'ServerSideEncryption' | 'SSEKMSKeyId'
   >;
   mapError(error: unknown, key: string, operation: string): StorageError;
+  /**
+   * Runs `work` with a client whose CreateMultipartUpload leaves a marker first: a
+   * multipart upload that `work` started and then failed is aborted at once, or later
+   * by the location's leftover sweep when even that failed (or the process died).
+   */
+  trackMultipart<T>(work: (client: S3Client) => Promise<T>): Promise<T>;
 }

@@ -1,7 +1,7 @@
 import { isNotFound } from '@stowage/storage-driver-s3';
 import { ContentDigest } from '@stowage/tus-extensions';
 import { ERRORS } from '@tus/utils';
-import { completeUpload, finishedSize } from './completion.js';
+import { checkFinishedSize, completeUpload, finishedSize } from './completion.js';
 import { asUploadError } from './errors.js';
 import type { S3Location } from './location.js';
 import { bytesOfParts } from './part-plan.js';
@@ -144,8 +144,14 @@ export class OpenUpload {
   async complete(sha256: string | undefined): Promise<void> {
     const state: UploadState & { size: number } = { ...this.state, size: this.state.size! };
     await this.step('complete', async () => {
-      const parts = await listStoredParts(this.location, state);
-      await completeUpload(this.location, state, parts, this.progress.parts);
+      const parts = await listStoredParts(this.location, state).catch((error: unknown) => {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      });
+      // No multipart upload left: a process completed it and died before recording it;
+      // the object's size says whether that completion went through.
+      if (parts === undefined) await checkFinishedSize(this.location, state);
+      else await completeUpload(this.location, state, parts, this.progress.parts);
     });
     const { progress: _, ...completed } = state;
     await this.writeState({ ...completed, completed: true, ...(sha256 !== undefined && { sha256 }) });

@@ -16,6 +16,8 @@ const CACHED_UPLOADS = 10_000;
  * older than the last commit by any process — another instance, or this one before a
  * crash — and a cold process needs no more than that one GET, once per request (a
  * PATCH opens its upload twice: @tus/server's getUpload, then write, under one lock).
+ * So nothing serving a write request may open its upload before the request holds the
+ * upload's lock: that view would be trusted for the rest of the request.
  * An upload whose every byte was acknowledged but that no process completed is
  * completed on the way.
  */

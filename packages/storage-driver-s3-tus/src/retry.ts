@@ -5,10 +5,12 @@ import { hasAnswer } from './errors.js';
 /**
  * What a later attempt may get past: no answer at all, a 5xx, throttling, S3's
  * RequestTimeout. A 4xx (not found, a missing bucket, refused) or an error that says
- * what to answer stays what it is.
+ * what to answer stays what it is. So does a request that timed out on our side: the
+ * SDK already made it three times, each waiting socketTimeout for a server that moved
+ * no byte; more attempts would only hold the client longer.
  */
 function isTransient(error: unknown): boolean {
-  if (hasAnswer(error)) return false;
+  if (hasAnswer(error) || (error as { name?: string } | null)?.name === 'TimeoutError') return false;
   const status = statusOf(error);
   return (
     status === undefined ||

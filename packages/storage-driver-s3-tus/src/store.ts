@@ -100,16 +100,20 @@ export class S3TusStore extends DataStore implements ContentDigests, Concatenati
       ...(upload.size === 0 && { sha256: EMPTY_SHA256 }),
       ...(partial && { concat: { kind: 'partial' as const } }),
     };
-    const etag = await withRetries(this.options.partRetries, async () => {
-      const params = finalObjectParams(this.location, state);
-      if (state.completed) {
-        await this.location.client.send(new PutObjectCommand({ ...params, Body: Buffer.alloc(0) }));
-      } else {
-        const created = await this.location.client.send(new CreateMultipartUploadCommand(params));
-        state.multipartUploadId = created.UploadId;
-      }
-      return new UploadObjects(this.location, state.id).writeState(state);
-    }).catch((error: unknown) => {
+    // All or nothing: a multipart upload whose state could not be stored is aborted again
+    // (by trackMultipart at once, or by the location's sweep if the process dies first).
+    const etag = await withRetries(this.options.partRetries, () =>
+      this.location.trackMultipart(async (client) => {
+        const params = finalObjectParams(this.location, state);
+        if (state.completed) {
+          await client.send(new PutObjectCommand({ ...params, Body: Buffer.alloc(0) }));
+        } else {
+          const created = await client.send(new CreateMultipartUploadCommand(params));
+          state.multipartUploadId = created.UploadId;
+        }
+        return new UploadObjects(this.location, state.id).writeState(state);
+      }),
+    ).catch((error: unknown) => {
       throw asUploadError(this.location, error, upload.id, 'create');
     });
     this.uploads.created(state, etag);
@@ -193,9 +197,10 @@ export class S3TusStore extends DataStore implements ContentDigests, Concatenati
 
   /**
    * Removes the uploads of this location that expired unfinished (aborting their
-   * multipart uploads), partial uploads never joined, and the state of finished ones.
-   * Only uploads with a state under this location's prefix are touched, never another
-   * multipart upload of the bucket.
+   * multipart uploads), partial uploads never joined, and the state of finished ones,
+   * never a finished object: an upload whose every byte is stored is completed rather
+   * than removed. Only uploads with a state under this location's prefix are touched,
+   * never another multipart upload of the bucket.
    */
   override async deleteExpired(): Promise<number> {
     const expiration = this.getExpiration();
@@ -215,10 +220,22 @@ export class S3TusStore extends DataStore implements ContentDigests, Concatenati
       });
       const state = read === undefined || read === 'unchanged' ? undefined : read.state;
       if (!state || Date.parse(state.creationDate) + expiration > now) continue;
-      if (state.completed && state.concat?.kind !== 'partial') {
+      // Opening completes an upload whose bytes are all stored but that no process completed.
+      const open = await this.uploads.open(id).catch((error: unknown) => {
+        // Gone meanwhile (another instance's expiry, or termination): nothing left to do.
+        if (error === ERRORS.FILE_NOT_FOUND) return 'gone' as const;
+        if (error !== ERRORS.FILE_NO_LONGER_EXISTS) throw error;
+        return undefined;
+      });
+      if (open === 'gone') continue;
+      if (open?.state.completed && open.state.concat?.kind !== 'partial') {
         await objects.delete([object.Key!]);
         this.uploads.forget(id);
-      } else if (await this.removeUnlessGone(id)) {
+      } else if (open) {
+        if (await this.removeUnlessGone(id)) removed++;
+      } else {
+        // Neither its multipart upload nor a finished object remains: only its own objects.
+        await objects.delete((await objects.list()).map(({ Key }) => Key!));
         removed++;
       }
     }

@@ -1,4 +1,4 @@
-import { ListPartsCommand } from '@aws-sdk/client-s3';
+import { listParts } from '@stowage/storage-driver-s3';
 import type { S3Location } from './location.js';
 import { expectedPartSize } from './part-plan.js';
 import type { UploadState } from './upload-objects.js';
@@ -14,19 +14,10 @@ export async function listStoredParts(
   state: UploadState,
 ): Promise<Map<number, StoredPart>> {
   const parts = new Map<number, StoredPart>();
-  let PartNumberMarker: string | undefined;
-  do {
-    const page = await location.client.send(
-      new ListPartsCommand({
-        Bucket: location.bucket,
-        Key: state.key,
-        UploadId: state.multipartUploadId,
-        PartNumberMarker,
-      }),
-    );
-    for (const part of page.Parts ?? []) parts.set(part.PartNumber!, { etag: part.ETag!, size: part.Size! });
-    PartNumberMarker = page.IsTruncated ? page.NextPartNumberMarker : undefined;
-  } while (PartNumberMarker);
+  const upload = { bucket: location.bucket, key: state.key, uploadId: state.multipartUploadId };
+  for await (const part of listParts(location.client, upload)) {
+    parts.set(part.PartNumber!, { etag: part.ETag!, size: part.Size! });
+  }
   return parts;
 }
 

@@ -2,6 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { typeScriptExecArgv } from '@stowage/storage/testing';
 
 export interface ServerProcessConfig {
   store: 'stowage' | 'tus-s3-store';
@@ -29,7 +30,6 @@ export interface ServerProcess {
 }
 
 const script = fileURLToPath(new URL('./tus-server-process.ts', import.meta.url));
-const resolveHooks = fileURLToPath(new URL('../../../scripts/ts-sources.mjs', import.meta.url));
 
 /**
  * Runs the tus server in a child Node process. From the TypeScript sources for tests
@@ -43,16 +43,7 @@ export async function startServerProcess(
   from: 'sources' | 'build' = 'sources',
 ): Promise<ServerProcess> {
   const child = fork(script, {
-    execArgv:
-      from === 'build'
-        ? ['--no-warnings']
-        : [
-            '--conditions=source',
-            '--experimental-transform-types',
-            '--no-warnings',
-            '--import',
-            resolveHooks,
-          ],
+    execArgv: from === 'build' ? ['--no-warnings'] : typeScriptExecArgv,
     env: { ...process.env, TUS_PROCESS_CONFIG: JSON.stringify(config) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -1,6 +1,7 @@
 import {
   ConflictError,
   ForbiddenError,
+  InsufficientStorageError,
   InvalidConfigError,
   NotFoundError,
   RangeNotSatisfiableError,
@@ -18,6 +19,8 @@ interface SdkError {
 const NOT_FOUND_NAMES = new Set(['NoSuchKey', 'NotFound', 'NoSuchUpload']);
 /** The object's (or multipart upload's) state refuses the request: a part list that does not match what was uploaded, say. */
 const CONFLICT_NAMES = new Set(['PreconditionFailed', 'InvalidPart', 'InvalidPartOrder', 'EntityTooSmall']);
+/** RGW's user or bucket quota (a 403), MinIO's full disks, WebDAV's 507 that some gateways use. */
+const NO_SPACE_NAMES = new Set(['QuotaExceeded', 'XMinioStorageFull', 'InsufficientStorage']);
 
 /** The HTTP status of an SDK error, if it got as far as an answer. */
 export function statusOf(error: unknown): number | undefined {
@@ -79,6 +82,11 @@ export function mapS3Error(
   if (name === 'NoSuchBucket')
     return new InvalidConfigError(`Bucket "${bucket}" does not exist (${operation} "${key}")`, options);
   if (isNotFound(error)) return new NotFoundError(key, options);
+  if (NO_SPACE_NAMES.has(name) || status === 507)
+    return new InsufficientStorageError(
+      `No space left in bucket "${bucket}" for ${operation} of "${key}": ${said}`,
+      options,
+    );
   if (name === 'InvalidRange' || status === 416)
     return new RangeNotSatisfiableError(key, Number.NaN, options);
   if (name === 'AccessDenied' || status === 403)

@@ -12,6 +12,8 @@ import type { HealthCheckMode } from './providers.js';
 import type { ObjectParams } from './write.js';
 
 export interface ProbeTarget {
+  /** Ends the probe's requests when the caller stops waiting. */
+  signal?: AbortSignal | undefined;
   client: S3Client;
   bucket: string;
   root: string;
@@ -36,11 +38,15 @@ export async function probeBucket(target: ProbeTarget): Promise<HealthReport> {
     ...(error === undefined ? {} : { error }),
   });
   const { client, bucket } = target;
+  const options = { abortSignal: target.signal };
   let key = target.root;
   let operation = 'list';
   try {
     if (target.mode === 'read-only') {
-      await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: target.root, MaxKeys: 1 }));
+      await client.send(
+        new ListObjectsV2Command({ Bucket: bucket, Prefix: target.root, MaxKeys: 1 }),
+        options,
+      );
       return report();
     }
     key = target.probeKey();
@@ -48,14 +54,16 @@ export async function probeBucket(target: ProbeTarget): Promise<HealthReport> {
     operation = 'write';
     await client.send(
       new PutObjectCommand({ Bucket: bucket, Key: key, Body: payload, ...target.writeParams }),
+      options,
     );
     try {
       operation = 'read';
-      const { Body } = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      const { Body } = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), options);
       const read = Buffer.from((await Body?.transformToByteArray()) ?? []);
       if (!read.equals(payload)) return report('The probe object read back different bytes');
     } finally {
       operation = 'delete';
+      // Not cancelled with the probe: the probe object must not stay behind.
       await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
     }
     return report();

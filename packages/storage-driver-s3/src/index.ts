@@ -4,6 +4,7 @@ export { copySource, type ObjectLocation } from './copy.js';
 export { isNotFound, isNotImplemented, mapS3Error, statusOf } from './errors.js';
 export { MAX_PART_SIZE, MAX_PARTS, MIN_PART_SIZE } from './limits.js';
 export { listObjects } from './list-objects.js';
+export { listParts } from './list-parts.js';
 export {
   checkS3Options,
   optionsSchema,

@@ -32,8 +32,11 @@ export interface ProviderQuirks {
   sendAcl: boolean;
   /**
    * Retry a CopyObject answered 501 NotImplemented as a multipart copy (UploadPartCopy).
-   * On by default for Ceph: RGW (Pacific) refuses CopyObject of SSE-KMS objects but
-   * copies them part by part.
+   * On for every provider: a service does not always say what it is (Ceph RGW behind
+   * `generic`, or an S3 gateway), and RGW (Pacific) refuses CopyObject of SSE-KMS objects
+   * but copies them part by part. Every preset's service has UploadPartCopy (AWS, R2, B2,
+   * Spaces within a region, Wasabi, MinIO, Ceph); where one lacks it, the fallback ends
+   * in the same 501 after a CreateMultipartUpload and its abort, and the API streams.
    */
   copyFallbackToMultipart: boolean;
   /**
@@ -74,7 +77,7 @@ const PRESETS: Record<Provider, Preset> = {
   b2: { ...MINIMAL_CHECKSUMS },
   spaces: { ...MINIMAL_CHECKSUMS },
   wasabi: { ...MINIMAL_CHECKSUMS, healthCheck: 'read-only' },
-  ceph: { ...MINIMAL_CHECKSUMS, forcePathStyle: true, copyFallbackToMultipart: true, appliesSseS3: false },
+  ceph: { ...MINIMAL_CHECKSUMS, forcePathStyle: true, appliesSseS3: false },
   generic: { ...MINIMAL_CHECKSUMS },
 };
 
@@ -84,7 +87,7 @@ const DEFAULTS: Omit<ProviderQuirks, 'provider'> = {
   requestChecksumCalculation: 'WHEN_SUPPORTED',
   responseChecksumValidation: 'WHEN_SUPPORTED',
   sendAcl: true,
-  copyFallbackToMultipart: false,
+  copyFallbackToMultipart: true,
   requireEqualParts: false,
   maxObjectSize: 5 * TiB,
   maxCopyObjectSize: 5 * GiB,

@@ -17,16 +17,20 @@ import {
   type HealthProbe,
   type HealthReport,
   isReservedKey,
+  type LeftoverSweep,
   type PresignedMultipartUploads,
   type PresignedUrls,
   type PresignReadOptions,
   type PresignWriteOptions,
+  type ProbeOptions,
   RESERVED_FOLDER,
   type ReadOptions,
   resolveRange,
   type ServerSideCopy,
   type StartedMultipartUpload,
   type StorageError,
+  type SweepOptions,
+  type SweepReport,
   type UploadedPart,
   type WriteOptions,
 } from '@stowage/storage';
@@ -37,6 +41,7 @@ import { isNotFound, mapS3Error } from './errors.js';
 import { newProbeName, probeBucket } from './health-probe.js';
 import { MAX_PARTS } from './limits.js';
 import { listObjects } from './list-objects.js';
+import { MultipartMarkers } from './multipart-markers.js';
 import {
   abortMultipartUpload,
   completeMultipartUpload,
@@ -59,12 +64,12 @@ const unquote = (etag: string | undefined) => (etag ?? '').replace(/^(W\/)?"|"$/
 
 /**
  * A location in a bucket of any S3-compatible service. `client`, `bucket`, `root`,
- * `provider`, `options`, `objectKey`, `internalKey`, `objectWriteParams` and `mapError`
- * are public on purpose: the resumable-upload store (@stowage/storage-driver-s3-tus)
- * works on the same client, keys and write parameters.
+ * `provider`, `options`, `objectKey`, `internalKey`, `objectWriteParams`, `mapError` and
+ * `trackMultipart` are public on purpose: the resumable-upload store
+ * (@stowage/storage-driver-s3-tus) works on the same client, keys and write parameters.
  */
 export class S3Driver
-  implements Driver, HealthProbe, PresignedUrls, PresignedMultipartUploads, ServerSideCopy
+  implements Driver, HealthProbe, PresignedUrls, PresignedMultipartUploads, ServerSideCopy, LeftoverSweep
 {
   /** A driver built on this one replaces it with a schema of more options (this shape and checks, extended). */
   static readonly optionsSchema: z.ZodType<S3DriverOptions, S3DriverOptionsInput> = optionsSchema;
@@ -79,6 +84,7 @@ export class S3Driver
   readonly options: S3DriverOptions;
   readonly maxPartNumber = MAX_PARTS;
   readonly #presigner: Presigner;
+  readonly #multipart: MultipartMarkers;
 
   constructor(options: S3DriverOptionsInput) {
     this.options = (new.target as typeof S3Driver).optionsSchema.parse(options);
@@ -87,6 +93,7 @@ export class S3Driver
     this.root = this.options.root;
     this.client = createS3Client(this.options, this.provider);
     this.#presigner = new Presigner(this.options, this.provider, this.bucket);
+    this.#multipart = new MultipartMarkers(this.client, this.bucket, this.internalKey('multipart/'));
     if (this.options.serverSideEncryption === 'AES256' && !this.provider.appliesSseS3) {
       process.emitWarning(
         `Storage provider ${this.provider.provider} accepts serverSideEncryption AES256 but stores objects unencrypted; use aws:kms`,
@@ -155,7 +162,9 @@ export class S3Driver
       ...this.objectWriteParams(),
     };
     try {
-      await writeObject(this.client, this.options, this.provider.maxObjectSize, params, content, options);
+      await this.trackMultipart((client) =>
+        writeObject(client, this.options, this.provider.maxObjectSize, params, content, options),
+      );
     } catch (error) {
       content.destroy();
       throw this.mapError(error, key, 'write');
@@ -218,8 +227,9 @@ export class S3Driver
     }
   }
 
-  probe(): Promise<HealthReport> {
+  probe({ signal }: ProbeOptions = {}): Promise<HealthReport> {
     return probeBucket({
+      signal,
       client: this.client,
       bucket: this.bucket,
       root: this.root,
@@ -228,6 +238,38 @@ export class S3Driver
       writeParams: this.objectWriteParams(),
       describe: (error, key, operation) => this.mapError(error, key, `health probe ${operation}`),
     });
+  }
+
+  /**
+   * Runs `work` with a client whose multipart uploads are announced by markers (see
+   * MultipartMarkers): if `work` fails, they are aborted at once, and if that fails too
+   * or the process dies, `sweepLeftovers` aborts them later. Every write and copy of the
+   * location, and the resumable uploads' creation, start their multipart uploads here.
+   */
+  trackMultipart<T>(work: (client: S3Client) => Promise<T>): Promise<T> {
+    return this.#multipart.track(work);
+  }
+
+  /**
+   * Aborts this location's multipart uploads whose writer died (a marker announces
+   * them, and neither they nor their marker moved for `idleFor`); never a multipart
+   * upload of the bucket that no marker names, nor one that `keepsMultipartUpload` claims.
+   */
+  async sweepLeftovers({ idleFor }: SweepOptions): Promise<SweepReport> {
+    try {
+      return {
+        removed: await this.#multipart.sweep(idleFor, (key, uploadId) =>
+          this.keepsMultipartUpload(key, uploadId),
+        ),
+      };
+    } catch (error) {
+      throw this.mapError(error, RESERVED_FOLDER, 'sweep leftovers');
+    }
+  }
+
+  /** Whether a multipart upload at `key` is kept on purpose by something built on this driver (none here). */
+  protected async keepsMultipartUpload(_key: string, _uploadId: string): Promise<boolean> {
+    return false;
   }
 
   presignRead(key: string, options: PresignReadOptions): Promise<string> {
@@ -302,15 +344,17 @@ export class S3Driver
     }
     if (source.bucket === destination.bucket && source.key === destination.key) return;
     try {
-      await copyObject({
-        client: this.client,
-        quirks: this.provider,
-        queueSize: this.options.queueSize,
-        source,
-        sourceHead,
-        destination,
-        writeParams: this.objectWriteParams(),
-      });
+      await this.trackMultipart((client) =>
+        copyObject({
+          client,
+          quirks: this.provider,
+          queueSize: this.options.queueSize,
+          source,
+          sourceHead,
+          destination,
+          writeParams: this.objectWriteParams(),
+        }),
+      );
     } catch (error) {
       throw this.mapError(error, destinationKey, 'copy');
     }

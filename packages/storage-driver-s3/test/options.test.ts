@@ -1,6 +1,7 @@
 import { InvalidStorageConfigError, StorageManager } from '@stowage/storage';
 import { describe, expect, it } from 'vitest';
 import { optionsSchema, S3Driver } from '../src/index.js';
+import { PROVIDERS } from '../src/providers.js';
 
 const parse = (options: Record<string, unknown>) => optionsSchema.parse({ bucket: 'b', ...options });
 const issuesOf = (options: Record<string, unknown>) => {
@@ -113,6 +114,11 @@ describe('provider presets', () => {
     expect(await checksums({})).toBe('WHEN_SUPPORTED');
     expect(await checksums({ endpoint: 'https://s3.example.com' })).toBe('WHEN_REQUIRED');
     expect(await checksums({ provider: 'aws', endpoint: 'https://s3.example.com' })).toBe('WHEN_REQUIRED');
+  });
+
+  it('falls back to a multipart copy on every provider, unless told not to', () => {
+    for (const provider of PROVIDERS) expect(quirksOf({ provider }).copyFallbackToMultipart).toBe(true);
+    expect(quirksOf({ endpoint: 'http://127.0.0.1:7480' }).copyFallbackToMultipart).toBe(true);
   });
 
   it('explicit options win over the preset', () => {

@@ -11,6 +11,7 @@ export type StorageErrorCode =
   | 'INVALID_CONFIG'
   | 'INVALID_KEY'
   | 'RANGE_NOT_SATISFIABLE'
+  | 'INSUFFICIENT_STORAGE'
   | 'STORAGE_FAILURE';
 
 export class StorageError extends Error {
@@ -46,6 +47,14 @@ export class ConflictError extends StorageError {
 /** The provider (or driver) cannot do this. */
 export class UnsupportedError extends StorageError {
   override readonly code = 'UNSUPPORTED';
+}
+
+/**
+ * The backend has no room for the bytes (a full disk, a quota). Nothing of the failed
+ * write is kept: retrying only helps once space is freed.
+ */
+export class InsufficientStorageError extends StorageError {
+  override readonly code = 'INSUFFICIENT_STORAGE';
 }
 
 /** Options of a location or driver are wrong; the message names the variable or option. */

@@ -1,4 +1,6 @@
+export * from './capabilities/free-space.js';
 export * from './capabilities/health-probe.js';
+export * from './capabilities/leftover-sweep.js';
 export * from './capabilities/presigned-multipart-uploads.js';
 export * from './capabilities/presigned-urls.js';
 export * from './capabilities/resumable-uploads.js';
@@ -8,6 +10,7 @@ export { normalizeLocationName } from './env/location-names.js';
 export * from './env/read-storage-env.js';
 export { envVariableName, isSecretName } from './env/variable-names.js';
 export * from './errors.js';
+export * from './idle-watch.js';
 export * from './keys.js';
 export * from './manager.js';
 export * from './options.js';

@@ -21,7 +21,30 @@ declare module 'vitest' {
   }
 }
 
-const startScript = fileURLToPath(new URL('../../../scripts/s3-server/start.sh', import.meta.url));
+export const s3ServerScript = (name: string) =>
+  fileURLToPath(new URL(`../../../scripts/s3-server/${name}`, import.meta.url));
+
+/** Runs the project's start script (with `env` on top of this process's) and reads what it printed. */
+export async function runStartScript(env: Record<string, string> = {}): Promise<S3ServerInfo> {
+  const { stdout } = await promisify(execFile)('bash', [s3ServerScript('start.sh')], {
+    timeout: 180_000,
+    env: { ...process.env, ...env },
+  });
+  const values = Object.fromEntries(
+    stdout
+      .split('\n')
+      .map((line) => line.match(/^([A-Z0-9_]+)=(.*)$/))
+      .filter((match) => match !== null)
+      .map((match) => [match[1], match[2]]),
+  );
+  return {
+    endpoint: required(values, 'S3_ENDPOINT'),
+    region: required(values, 'S3_REGION'),
+    accessKeyId: required(values, 'S3_ACCESS_KEY'),
+    secretAccessKey: required(values, 'S3_SECRET_KEY'),
+    kmsKeyId: required(values, 'S3_KMS_KEY_ID'),
+  };
+}
 
 /**
  * Starts the S3 test server through the project's script, or reuses the running one.
@@ -30,21 +53,7 @@ const startScript = fileURLToPath(new URL('../../../scripts/s3-server/start.sh',
  */
 export async function ensureS3Server(): Promise<S3ServerInfo | undefined> {
   try {
-    const { stdout } = await promisify(execFile)('bash', [startScript], { timeout: 180_000 });
-    const values = Object.fromEntries(
-      stdout
-        .split('\n')
-        .map((line) => line.match(/^([A-Z0-9_]+)=(.*)$/))
-        .filter((match) => match !== null)
-        .map((match) => [match[1], match[2]]),
-    );
-    return {
-      endpoint: required(values, 'S3_ENDPOINT'),
-      region: required(values, 'S3_REGION'),
-      accessKeyId: required(values, 'S3_ACCESS_KEY'),
-      secretAccessKey: required(values, 'S3_SECRET_KEY'),
-      kmsKeyId: required(values, 'S3_KMS_KEY_ID'),
-    };
+    return await runStartScript();
   } catch (error) {
     if (process.env.CI === 'true') throw new Error('The S3 test server must run in CI', { cause: error });
     console.warn(`\n!!! Real-S3 tests SKIPPED: the S3 test server could not start (${String(error)})\n`);

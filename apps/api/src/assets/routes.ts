@@ -2,7 +2,7 @@ import { RangeNotSatisfiableError, type ResolvedRange, resolveRange } from '@sto
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../context.js';
 import type { FileRow } from '../db/schema.js';
-import { findFile } from '../files/find-file.js';
+import { findSettledFile } from '../files/find-file.js';
 import { errorBody, notFound } from '../http/errors.js';
 import { counted } from '../metrics/counted-stream.js';
 import { isNotModified, rangeStillApplies, type Validators } from './conditional.js';
@@ -28,9 +28,10 @@ export function registerAssetRoutes(app: FastifyInstance, context: AppContext): 
     url: '/assets/:id',
     exposeHeadRoute: false,
     schema: assetSchema,
-    preHandler: assetAccess(context),
+    // Authenticated (token or signature) before anything else is read.
+    onRequest: assetAccess(context),
     handler: async (request, reply) => {
-      const file = await findFile(context.records, request.params.id);
+      const file = await findSettledFile(context, request.params.id, request.log);
       if (file.upload_status !== 'ready' || file.filesize === null) throw notFound();
       const size = file.filesize;
       const validators = validatorsOf(file);

@@ -28,6 +28,14 @@ const apiEnvSchema = z
     TUS_UPLOAD_EXPIRATION: duration({ min: 1 }).default(24 * 3_600_000),
     TUS_CLEANUP_INTERVAL: duration({ min: 1 }).default(15 * 60_000),
     TUS_CONCURRENT_WRITES: envInteger({ min: 1, max: 10_000 }).default(8),
+    /** false: this instance runs no cleanup (another instance of the deployment does). */
+    CLEANUP_ENABLED: envBoolean.default(true),
+    /** Temporary files and multipart uploads that no live write touched for this long are removed. */
+    CLEANUP_ABANDONED_AFTER: duration({ min: 0 }).default(3_600_000),
+    /** How long one location's health probe may take before it counts as failed. */
+    HEALTH_TIMEOUT: duration({ min: 1 }).default(5000),
+    /** A request body that sends nothing for this long is aborted; 0 never. */
+    UPLOAD_IDLE_TIMEOUT: duration({ min: 0 }).default(60_000),
     ASSETS_PUBLIC: envBoolean.default(false),
     ASSETS_CACHE_CONTROL: z.string().min(1).default('no-cache'),
     ASSETS_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters').optional(),

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database, FileRow, FileRowUpdate, NewFileRow, UploadStatus } from './schema.js';
 
 export interface FileListQuery {
@@ -36,10 +36,13 @@ export class FileRecords {
   async list(query: FileListQuery): Promise<FileRow[]> {
     let select = this.db.selectFrom('files').selectAll();
     for (const { column, operator, value } of query.filters) {
+      // SQLite's LIKE has no escape character unless told: `_` and `%` would be wildcards.
       select =
         operator === '_eq'
           ? select.where(column, '=', value)
-          : select.where(column, 'like', `${value.replace(/[\\%_]/g, '\\$&')}%`);
+          : select.where(
+              sql<boolean>`${sql.ref(column)} like ${`${value.replace(/[\\%_]/g, '\\$&')}%`} escape '\\'`,
+            );
     }
     for (const { column, direction } of query.sort) select = select.orderBy(column, direction);
     return select.orderBy('id').limit(query.limit).offset(query.offset).execute();
@@ -72,11 +75,12 @@ export class FileRecords {
     return Number(result.numDeletedRows) > 0;
   }
 
-  /** Ready files whose checksum is still to be computed (see backfillChecksum). */
-  async readyWithoutChecksum(limit: number): Promise<FileRow[]> {
+  /** Ready files of a location whose checksum is still to be computed (see backfillChecksum). */
+  async readyWithoutChecksum(location: string, limit: number): Promise<FileRow[]> {
     return this.db
       .selectFrom('files')
       .selectAll()
+      .where('storage', '=', location)
       .where('upload_status', '=', 'ready')
       .where('checksum', 'is', null)
       .limit(limit)
@@ -92,14 +96,27 @@ export class FileRecords {
       .execute();
   }
 
-  /** Resumable uploads that saw no data since `before`. */
-  async staleUploads(before: string): Promise<FileRow[]> {
+  /** The location's records still `uploading`, a page at a time in id order (after `afterId`). */
+  async unfinishedUploads(location: string, afterId = '', limit = 500): Promise<FileRow[]> {
     return this.db
       .selectFrom('files')
       .selectAll()
+      .where('storage', '=', location)
       .where('upload_status', '=', 'uploading')
-      .where('modified_on', '<', before)
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(limit)
       .execute();
+  }
+
+  /** Deletes the record only if it is still unfinished (never one completed meanwhile); true when it did. */
+  async deleteUnfinished(id: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('files')
+      .where('id', '=', id)
+      .where('upload_status', '=', 'uploading')
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
   }
 
   /**

@@ -1,8 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { Kysely } from 'kysely';
 import type { AppContext } from '../context.js';
-import { DirectUploadRecords } from '../db/direct-upload-records.js';
-import type { Database } from '../db/schema.js';
+import type { DirectUploadRecords } from '../db/direct-upload-records.js';
 import { cleanAbandonedDirectUploads } from './cleanup.js';
 import { DirectUploads } from './direct-uploads.js';
 import { registerDirectUploadRoutes } from './routes.js';
@@ -14,13 +12,14 @@ import { registerDirectUploadRoutes } from './routes.js';
 export function installDirectUploads(
   app: FastifyInstance,
   context: AppContext,
-  db: Kysely<Database>,
+  rows: DirectUploadRecords,
 ): DirectUploads {
-  const rows = new DirectUploadRecords(db);
   const uploads = new DirectUploads(context.env, context.storage, context.records, rows, app.log);
   registerDirectUploadRoutes(app, context, uploads);
-  context.coordination.leader.every(context.env.TUS_CLEANUP_INTERVAL, 'direct upload cleanup', async () => {
-    await cleanAbandonedDirectUploads(uploads, rows, app.log);
-  });
+  if (context.env.CLEANUP_ENABLED) {
+    context.coordination.leader.every(context.env.TUS_CLEANUP_INTERVAL, 'direct upload cleanup', async () => {
+      await cleanAbandonedDirectUploads(uploads, rows, app.log);
+    });
+  }
   return uploads;
 }

@@ -5,16 +5,16 @@ import type { Locations } from '../locations.js';
 import { measureStored } from './file-bytes.js';
 
 /**
- * Fills the checksum of a ready file that arrived without one (a store that could not
- * hash every byte as it came: a concatenation) by reading it once. A failure leaves it
- * for the next cleanup run, which looks for such files.
+ * Fills the checksum of a ready file that arrived without one (a concatenation, a direct
+ * upload without an announced SHA-256) by reading it once. A failure leaves it for the
+ * janitor's next pass, which looks for such files. True when it filled it.
  */
 export async function backfillChecksum(
   storage: Locations,
   records: FileRecords,
   file: Pick<FileRow, 'id' | 'storage' | 'filename_disk' | 'filesize'>,
   log: FastifyBaseLogger,
-): Promise<void> {
+): Promise<boolean> {
   try {
     const measured = await measureStored(storage.location(file.storage), file.filename_disk);
     if (measured.size !== file.filesize) {
@@ -22,10 +22,12 @@ export async function backfillChecksum(
         { id: file.id, stored: measured.size, recorded: file.filesize },
         'stored size differs from the record',
       );
-      return;
+      return false;
     }
     await records.setChecksumIfMissing(file.id, measured.checksum);
+    return true;
   } catch (error) {
     log.warn({ err: error, id: file.id }, 'could not compute a checksum yet');
+    return false;
   }
 }

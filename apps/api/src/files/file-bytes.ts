@@ -1,6 +1,6 @@
 import { pipeline } from 'node:stream/promises';
 import type { Driver } from '@stowage/storage';
-import { hasServerSideCopy } from '@stowage/storage';
+import { hasServerSideCopy, UnsupportedError } from '@stowage/storage';
 import type { FileRow } from '../db/schema.js';
 import { ContentMeter } from './content-meter.js';
 
@@ -27,7 +27,8 @@ export async function measureStored(
 
 /**
  * Copies a file's bytes between locations: server-side when the destination can take
- * them from the source directly, else streamed through this process. Answers what was
+ * them from the source directly, else (or when the backend refuses that copy, as RGW
+ * does for some encrypted objects) streamed through this process. Answers what was
  * written, measured on the way (streamed) or read back (server-side; `onBytes` then
  * follows that read).
  */
@@ -39,9 +40,23 @@ export async function copyBetween(
 ): Promise<MeasuredContent> {
   const key = file.filename_disk;
   if (hasServerSideCopy(destination) && destination.canCopyFrom(source)) {
-    await destination.copyFrom(source, key, key);
-    return measureStored(destination, key, onBytes);
+    try {
+      await destination.copyFrom(source, key, key);
+      return measureStored(destination, key, onBytes);
+    } catch (error) {
+      if (!(error instanceof UnsupportedError)) throw error;
+    }
   }
+  return streamBetween(source, destination, file, onBytes);
+}
+
+async function streamBetween(
+  source: Driver,
+  destination: Driver,
+  file: FileRow,
+  onBytes?: ByteProgress,
+): Promise<MeasuredContent> {
+  const key = file.filename_disk;
   const meter = new ContentMeter(Number.POSITIVE_INFINITY, onBytes);
   const content = await source.read(key);
   content.on('error', (error) => meter.destroy(error));

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import {
   type FileListQuery,
   type FilterableColumn,
@@ -11,10 +10,13 @@ import { invalidQuery } from '../http/errors.js';
 const MAX_LIMIT = 1000;
 
 const operators = ['_eq', '_starts_with'] as const;
-const filterSchema = z.partialRecord(
-  z.enum(filterableColumns),
-  z.strictObject({ _eq: z.string().optional(), _starts_with: z.string().optional() }),
-);
+type Operator = (typeof operators)[number];
+
+interface Condition {
+  field: string;
+  operator: string;
+  value: unknown;
+}
 
 /**
  * Directus' query parameters, the subset that makes sense for files:
@@ -54,29 +56,51 @@ function parseSort(value: unknown): FileListQuery['sort'] {
   });
 }
 
+/**
+ * Every `filter…` parameter must be a condition the list can apply: a malformed one
+ * (`filter[storage]=x`), an unknown field (`filter[__proto__][_eq]=x`) or operator, or a
+ * value that is not one string is refused, never ignored (which would answer every file).
+ */
 function parseFilters(query: Record<string, unknown>): FileListQuery['filters'] {
-  const tree: Record<string, Record<string, unknown>> = {};
-  if (query.filter !== undefined) {
-    try {
-      Object.assign(tree, JSON.parse(String(query.filter)));
-    } catch {
-      throw invalidQuery('filter must be JSON, or use filter[field][_eq]=value');
+  const conditions: Condition[] = [];
+  for (const [name, value] of Object.entries(query)) {
+    if (name === 'filter') conditions.push(...jsonConditions(value));
+    else if (name.startsWith('filter')) {
+      const match = name.match(/^filter\[([^[\]]+)\]\[([^[\]]+)\]$/);
+      if (!match)
+        throw invalidQuery(`Malformed filter parameter "${name}": use filter[field][operator]=value`);
+      conditions.push({ field: match[1]!, operator: match[2]!, value });
     }
   }
-  for (const [name, value] of Object.entries(query)) {
-    const match = name.match(/^filter\[([^\]]+)\]\[([^\]]+)\]$/);
-    if (!match) continue;
-    tree[match[1]!] = { ...tree[match[1]!], [match[2]!]: value };
-  }
-  const parsed = filterSchema.safeParse(tree);
-  if (!parsed.success) {
-    throw invalidQuery(
-      `Unsupported filter: filterable fields are ${filterableColumns.join(', ')}, operators ${operators.join(', ')}`,
-    );
-  }
-  return Object.entries(parsed.data).flatMap(([column, conditions]) =>
-    operators
-      .filter((operator) => conditions?.[operator] !== undefined)
-      .map((operator) => ({ column: column as FilterableColumn, operator, value: conditions![operator]! })),
-  );
+  return conditions.map(({ field, operator, value }) => {
+    if (!(filterableColumns as readonly string[]).includes(field)) {
+      throw invalidQuery(`Cannot filter by "${field}" (filterable: ${filterableColumns.join(', ')})`);
+    }
+    if (!(operators as readonly string[]).includes(operator)) {
+      throw invalidQuery(`Unsupported filter operator "${operator}" (supported: ${operators.join(', ')})`);
+    }
+    if (typeof value !== 'string')
+      throw invalidQuery(`The value of filter ${field} ${operator} must be one string`);
+    return { column: field as FilterableColumn, operator: operator as Operator, value };
+  });
 }
+
+/** `filter={"type":{"_starts_with":"image/"}}`; own keys only (JSON may hold a "__proto__" key). */
+function jsonConditions(json: unknown): Condition[] {
+  let tree: unknown;
+  try {
+    tree = JSON.parse(String(json));
+  } catch {
+    throw invalidQuery('filter must be JSON, or use filter[field][_eq]=value');
+  }
+  if (!isObject(tree))
+    throw invalidQuery('filter must be a JSON object such as {"type":{"_eq":"image/png"}}');
+  return Object.entries(tree).flatMap(([field, conditions]) => {
+    if (!isObject(conditions))
+      throw invalidQuery(`filter.${field} must be an object such as {"_eq":"value"}`);
+    return Object.entries(conditions).map(([operator, value]) => ({ field, operator, value }));
+  });
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);

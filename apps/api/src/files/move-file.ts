@@ -1,6 +1,7 @@
+import { InsufficientStorageError } from '@stowage/storage';
 import type { FileRecords } from '../db/file-records.js';
 import type { FileRow } from '../db/schema.js';
-import { ApiError, notFound } from '../http/errors.js';
+import { ApiError, locationFull, notFound } from '../http/errors.js';
 import type { Locations } from '../locations.js';
 import { type ByteProgress, copyBetween } from './file-bytes.js';
 
@@ -52,7 +53,7 @@ export async function moveFile(
     }
   } catch (error) {
     await dropCopy();
-    throw error;
+    throw error instanceof InsufficientStorageError ? locationFull(to, error) : error;
   }
   const moved = await records.switchLocation(file.id, file.storage, to);
   if (!moved) {

@@ -3,7 +3,7 @@ import type { AppContext } from '../context.js';
 import { ApiError, invalidPayload, notFound } from '../http/errors.js';
 import { parseBody } from '../http/validation.js';
 import { pickLocation } from '../locations.js';
-import { findFile } from './find-file.js';
+import { findFile, findSettledFile } from './find-file.js';
 import { parseListQuery } from './list-query.js';
 import { moveFile } from './move-file.js';
 import { cleanFilename, cleanMediaType } from './names.js';
@@ -14,21 +14,21 @@ import { deleteFileSchema, fileChanges, getFileSchema, listFilesSchema, patchFil
 type IdParams = { Params: { id: string } };
 
 export function registerFileRoutes(app: FastifyInstance, context: AppContext): void {
-  // The token before the request's shape: a request without one gets 401, whatever it sent.
-  const preValidation = context.auth.requireAdmin;
+  // Authenticated before anything reads (or refuses) the body, whatever it sent.
+  const onRequest = context.auth.requireAdmin;
 
-  app.get('/files', { schema: listFilesSchema, preValidation }, async (request) => {
+  app.get('/files', { schema: listFilesSchema, onRequest }, async (request) => {
     const files = await context.records.list(parseListQuery(request.query as Record<string, unknown>));
     return { data: files.map(presentFile) };
   });
 
-  app.get<IdParams>('/files/:id', { schema: getFileSchema, preValidation }, async (request) => ({
-    data: presentFile(await findFile(context.records, request.params.id)),
+  app.get<IdParams>('/files/:id', { schema: getFileSchema, onRequest }, async (request) => ({
+    data: presentFile(await findSettledFile(context, request.params.id, request.log)),
   }));
 
-  app.patch<IdParams>('/files/:id', { schema: patchFileSchema, preValidation }, async (request) => {
+  app.patch<IdParams>('/files/:id', { schema: patchFileSchema, onRequest }, async (request) => {
     const changes = parseBody(fileChanges, request.body);
-    let file = await findFile(context.records, request.params.id);
+    let file = await findSettledFile(context, request.params.id, request.log);
     const filenameDownload =
       changes.filename_download === undefined ? undefined : cleanFilename(changes.filename_download);
     if (changes.filename_download !== undefined && !filenameDownload)
@@ -53,7 +53,7 @@ export function registerFileRoutes(app: FastifyInstance, context: AppContext): v
     return { data: presentFile(updated) };
   });
 
-  app.delete<IdParams>('/files/:id', { schema: deleteFileSchema, preValidation }, async (request, reply) => {
+  app.delete<IdParams>('/files/:id', { schema: deleteFileSchema, onRequest }, async (request, reply) => {
     const file = await findFile(context.records, request.params.id);
     if (!(await removeFile(context, file, request.log))) throw notFound();
     return reply.code(204).send();

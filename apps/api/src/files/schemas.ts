@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { adminOnly, dataAnswer, errorResponses, idParams, jsonBodySchema } from '../http/schemas.js';
+import { TITLE_MAX_LENGTH } from './names.js';
 
 /** A file record as the API shows it (present-file.ts: the row without the uploader's token hash). */
 export const fileRecord = {
@@ -38,7 +39,7 @@ const oneFile = dataAnswer(fileRecord);
 
 /** PATCH /files/:id: what the handler parses, and (as JSON Schema) what the route documents and validates. */
 export const fileChanges = z.strictObject({
-  title: z.string().max(1000).nullable().optional(),
+  title: z.string().max(TITLE_MAX_LENGTH).nullable().optional(),
   filename_download: z.string().min(1).max(255).optional(),
   type: z.string().optional(),
   storage: z.string().min(1).optional(),

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { MultipartFile } from '@fastify/multipart';
+import { InsufficientStorageError } from '@stowage/storage';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import type { FileRow } from '../db/schema.js';
-import { ApiError, contentTooLarge, invalidPayload } from '../http/errors.js';
+import { ApiError, contentTooLarge, invalidPayload, locationFull } from '../http/errors.js';
 import { pickLocation } from '../locations.js';
 import { ContentMeter } from './content-meter.js';
-import { cleanFilename, cleanMediaType, diskFilename } from './names.js';
+import { cleanFilename, cleanMediaType, diskFilename, TITLE_MAX_LENGTH } from './names.js';
 import { readyFileRecord } from './new-file-record.js';
 import { presentFile } from './present-file.js';
 import { removeFile } from './remove-file.js';
@@ -27,7 +28,8 @@ interface PendingFields {
 export function registerUploadRoute(app: FastifyInstance, context: AppContext): void {
   app.post(
     '/files',
-    { schema: uploadFilesSchema, preHandler: context.auth.requireAdmin },
+    // Authenticated before anything reads the body.
+    { schema: uploadFilesSchema, onRequest: context.auth.requireAdmin },
     async (request) => {
       if (!request.isMultipart()) throw invalidPayload('Expected a multipart/form-data body');
       const created: FileRow[] = [];
@@ -57,6 +59,9 @@ async function receiveParts(request: FastifyRequest, context: AppContext, create
         part.fieldname === 'filename_download'
       ) {
         fields[part.fieldname] = String(part.value);
+      }
+      if (part.fieldname === 'title' && String(part.value).length > TITLE_MAX_LENGTH) {
+        throw invalidPayload(`title: must be at most ${TITLE_MAX_LENGTH} characters`);
       }
       continue;
     }
@@ -89,6 +94,7 @@ async function storeFile(context: AppContext, part: MultipartFile, fields: Pendi
     // The meter's own refusal (too large) explains the failure; any other error of it
     // only echoes the write's (a destroyed pipe) and would hide what the backend said.
     if (meter.errored instanceof ApiError) throw meter.errored;
+    if (error instanceof InsufficientStorageError) throw locationFull(storage, error);
     if (bodyFailure) throw malformedBody(bodyFailure);
     throw error;
   }

@@ -3,9 +3,9 @@ import { ApiError } from './errors.js';
 import { hashToken, tokenMatchesHash } from './tokens.js';
 
 export interface Auth {
-  /** preHandler for every write, and every read unless assets are public. */
+  /** onRequest hook (before any body is read) for every write, and every read unless assets are public. */
   requireAdmin(request: FastifyRequest, reply: FastifyReply): Promise<void>;
-  /** preHandler for reads: open when ASSETS_PUBLIC, else the admin token. */
+  /** onRequest hook for reads: open when ASSETS_PUBLIC, else the admin token. */
   requireRead(request: FastifyRequest, reply: FastifyReply): Promise<void>;
   isAdmin(request: FastifyRequest): boolean;
   /** Whether the bearer token is the one whose hash a resumable upload keeps (only it may resume or end it). */

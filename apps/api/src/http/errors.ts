@@ -1,5 +1,5 @@
 import { isStorageError, type StorageErrorCode } from '@stowage/storage';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance } from 'fastify';
 
 /** An error whose message is safe to show the client, with Directus' extension code. */
 export class ApiError extends Error {
@@ -19,6 +19,9 @@ export const invalidPayload = (message: string) => new ApiError(400, 'INVALID_PA
 export const invalidQuery = (message: string) => new ApiError(400, 'INVALID_QUERY', message);
 export const contentTooLarge = (limit: number) =>
   new ApiError(413, 'CONTENT_TOO_LARGE', `The file exceeds the maximum upload size of ${limit} bytes`);
+/** The backend of a location ran out of space (InsufficientStorageError). */
+export const locationFull = (location: string, cause: unknown) =>
+  new ApiError(507, 'INSUFFICIENT_STORAGE', `Storage location "${location}" is full`, { cause });
 
 const storageStatuses: Record<StorageErrorCode, [number, string]> = {
   NOT_FOUND: [404, 'NOT_FOUND'],
@@ -28,6 +31,7 @@ const storageStatuses: Record<StorageErrorCode, [number, string]> = {
   // The backend refusing us is our configuration's fault, not the client's.
   FORBIDDEN: [502, 'STORAGE_FORBIDDEN'],
   UNSUPPORTED: [501, 'UNSUPPORTED'],
+  INSUFFICIENT_STORAGE: [507, 'INSUFFICIENT_STORAGE'],
   INVALID_CONFIG: [500, 'INTERNAL_SERVER_ERROR'],
   STORAGE_FAILURE: [502, 'STORAGE_FAILURE'],
 };
@@ -49,7 +53,6 @@ export function installErrorHandling(app: FastifyInstance): void {
       reply.raw.destroy();
       return;
     }
-    discardUnreadBody(request, reply);
     return reply.code(status).type('application/json').send(errorBody(message, code));
   });
   app.setNotFoundHandler((_request, reply) =>
@@ -57,27 +60,11 @@ export function installErrorHandling(app: FastifyInstance): void {
   );
 }
 
-/** How long a refused upload's remaining body is read and dropped before the socket is cut. */
-const LINGER_MS = 5000;
-
-/**
- * A refused upload (too large, unknown location) leaves the client still sending. Node
- * does not drain a body that was partly read, so the client would block writing and
- * never read our answer: drop what still comes for a while, then close the connection.
- */
-function discardUnreadBody(request: FastifyRequest, reply: FastifyReply): void {
-  if (request.raw.complete) return;
-  reply.header('connection', 'close');
-  reply.raw.once('finish', () => {
-    request.raw.resume();
-    setTimeout(() => request.raw.destroy(), LINGER_MS).unref();
-  });
-}
-
 function describe(error: FastifyError): [number, string, string] {
   if (error instanceof ApiError) return [error.statusCode, error.code, error.message];
   if (isStorageError(error)) {
     const [status, code] = storageStatuses[error.code];
+    if (status === 507) return [status, code, 'A storage location is full'];
     return [status, code, status < 500 ? error.message : 'The storage backend failed'];
   }
   const status = error.statusCode ?? 500;

@@ -7,7 +7,7 @@ import { healthSchema, infoSchema } from './schemas.js';
 export function registerServerRoutes(app: FastifyInstance, context: AppContext): void {
   /** Open to monitors; why a probe failed is shown only to the admin. */
   app.get('/server/health', { schema: healthSchema }, async (request, reply) => {
-    const locations = await probeLocations(context.storage);
+    const locations = await probeLocations(context.storage, context.env.HEALTH_TIMEOUT);
     const ok = Object.values(locations).every((report) => report.ok);
     const showErrors = context.auth.isAdmin(request);
     const checks = Object.fromEntries(
@@ -19,7 +19,7 @@ export function registerServerRoutes(app: FastifyInstance, context: AppContext):
     return reply.code(ok ? 200 : 503).send({ data: { status: ok ? 'ok' : 'error', locations: checks } });
   });
 
-  app.get('/server/info', { schema: infoSchema, preHandler: context.auth.requireRead }, async () => {
+  app.get('/server/info', { schema: infoSchema, onRequest: context.auth.requireRead }, async () => {
     const resumable = new Set(context.uploads?.locationNames ?? []);
     return {
       data: {

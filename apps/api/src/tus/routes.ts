@@ -39,22 +39,22 @@ export function registerTusRoutes(app: FastifyInstance, context: AppContext, upl
       reply: FastifyReply,
     ) => {
       reply.hijack();
-      await server!.handle(request.raw, reply.raw);
+      await uploads.handle(server!, request.raw, reply.raw);
     };
+    // Authenticated before anything reads the body (discovery needs no token).
+    const onRequest = context.auth.requireAdmin;
     const creation = async (request: TusRequest, reply: FastifyReply) => {
-      await context.auth.requireAdmin(request, reply);
       const location = creationLocation(request, context, uploads);
       await checkPartials(request, location, context, uploads);
       await handOver(uploads.serverFor(location), request, reply);
     };
     const upload = async (request: TusRequest, reply: FastifyReply) => {
-      await context.auth.requireAdmin(request, reply);
       if (request.method === 'POST') requireMethodOverride(request);
       await handOver(await uploadServer(request, request.params.id!, context, uploads), request, reply);
     };
     const discovery = (request: TusRequest, reply: FastifyReply) =>
       handOver(uploads.serverFor(uploads.locationNames[0]!), request, reply);
-    scope.route({ method: 'POST', url: TUS_PATH, schema: tusCreateSchema, handler: creation });
+    scope.route({ method: 'POST', url: TUS_PATH, schema: tusCreateSchema, onRequest, handler: creation });
     scope.route({ method: 'OPTIONS', url: TUS_PATH, schema: tusDiscoverySchema, handler: discovery });
     // One route per method: each is its own operation in the OpenAPI document. POST
     // carries PATCH and DELETE for clients behind proxies (X-HTTP-Method-Override).
@@ -67,7 +67,7 @@ export function registerTusRoutes(app: FastifyInstance, context: AppContext, upl
     // @fastify/swagger leaves out HEAD routes (Fastify's copies of GET routes) unless told.
     const config = { swagger: { exposeHeadRoute: true } };
     for (const [method, schema] of Object.entries(uploadMethods))
-      scope.route({ method, url: `${TUS_PATH}/:id`, schema, config, handler: upload });
+      scope.route({ method, url: `${TUS_PATH}/:id`, schema, config, onRequest, handler: upload });
     scope.route({
       method: 'OPTIONS',
       url: `${TUS_PATH}/:id`,

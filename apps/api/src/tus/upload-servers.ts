@@ -1,19 +1,23 @@
-import { hasResumableUploads } from '@stowage/storage';
-import { Budget, hasConcatenation, hasContentDigests, TusServer } from '@stowage/tus-extensions';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { hasFreeSpace, hasResumableUploads } from '@stowage/storage';
+import { Budget, TusServer } from '@stowage/tus-extensions';
 import { type DataStore, ERRORS, EVENTS, type Locker, type Upload } from '@tus/utils';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ApiEnv } from '../config/env.js';
 import type { FileRecords } from '../db/file-records.js';
 import type { FileRow } from '../db/schema.js';
 import type { UploadPartials } from '../db/upload-partials.js';
-import { backfillChecksum } from '../files/checksum-backfill.js';
-import { cleanFilename, cleanMediaType } from '../files/names.js';
-import { readyUploadChanges, uploadingFileRecord } from '../files/new-file-record.js';
+import { cleanFilename, cleanMediaType, TITLE_MAX_LENGTH } from '../files/names.js';
+import { uploadingFileRecord } from '../files/new-file-record.js';
 import { uploadTokenHash } from '../http/auth.js';
 import type { Locations } from '../locations.js';
 import { meterWrites } from '../metrics/metered-store.js';
 import type { Metrics } from '../metrics/metrics.js';
+import { answerFor, tusAnswer } from './answers.js';
 import { TUS_PATH, TUS_REQUEST_HEADERS, TUS_RESPONSE_HEADERS } from './protocol.js';
+import { type StoreView, viewInStore } from './store-view.js';
+import { UploadCompletion } from './upload-completion.js';
 
 export interface UploadServersOptions {
   env: ApiEnv;
@@ -24,12 +28,20 @@ export interface UploadServersOptions {
   metrics: Metrics;
   /** Keeps the requests of one upload apart, across instances when it is a distributed one. */
   locker: Locker;
+  /** Records `uploading` that belong to another kind of upload (direct uploads): never settled here. */
+  ownedElsewhere(id: string): Promise<boolean>;
 }
+
+/** The Node request behind the web Request that @tus/server hands its hooks (srvx keeps it). */
+const nodeRequestOf = (req: Request) =>
+  (req as { runtime?: { node?: { req?: IncomingMessage } } }).runtime?.node?.req;
 
 /**
  * One tus server per location whose driver takes resumable uploads, each on its
- * driver's DataStore. An upload's id is the id of its file record: the record is created
- * with the upload (status `uploading`) and completed when the last byte arrives.
+ * driver's DataStore. An upload's id is the id of its file record. The store decides
+ * whether bytes exist; the record follows: created with the upload (and removed again
+ * when the creation fails), its offset recorded after each PATCH, and completed from
+ * every path that finds the upload finished in its store (see `settle`).
  */
 export class UploadServers {
   private readonly servers = new Map<string, TusServer>();
@@ -41,15 +53,30 @@ export class UploadServers {
   /** TUS_CONCURRENT_WRITES, shared by the servers of every location: the process's memory is one. */
   private readonly writeSlots: Budget;
   private readonly locker: Locker;
+  private readonly ownedElsewhere: (id: string) => Promise<boolean>;
+  private readonly completion: UploadCompletion;
+  /** The id chosen for a creation request, before @tus/server names the upload. */
+  private readonly creations = new WeakMap<IncomingMessage, string>();
+  /** Ids whose record (or partial row) was inserted by a creation request still running. */
+  private readonly recorded = new Set<string>();
 
-  constructor({ env, storage, records, partials, log, metrics, locker }: UploadServersOptions) {
+  constructor(options: UploadServersOptions) {
+    const { env, storage, records, partials, log, metrics } = options;
     this.env = env;
     this.storage = storage;
     this.records = records;
     this.partials = partials;
     this.log = log;
     this.writeSlots = new Budget(env.TUS_CONCURRENT_WRITES);
-    this.locker = locker;
+    this.locker = options.locker;
+    this.ownedElsewhere = options.ownedElsewhere;
+    this.completion = new UploadCompletion({
+      storage,
+      records,
+      partials,
+      log,
+      storeOf: (location) => this.servers.get(location)?.datastore,
+    });
     for (const name of storage.locationNames) {
       const driver = storage.location(name);
       if (hasResumableUploads(driver)) {
@@ -71,6 +98,54 @@ export class UploadServers {
   }
 
   /**
+   * Serves one tus request. A creation that does not answer 201 leaves nothing: its
+   * record and whatever the store made (state, multipart upload, bytes) are removed
+   * before the answer goes out (onResponseError), so a client that never got a Location
+   * cannot leave an upload nobody will finish.
+   */
+  async handle(server: TusServer, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'POST' || req.headers['x-http-method-override'] !== undefined) {
+      await server.handle(req, res);
+      return;
+    }
+    const id = randomUUID();
+    this.creations.set(req, id);
+    try {
+      await server.handle(req, res);
+    } finally {
+      if (res.statusCode === 201) this.recorded.delete(id);
+      else await this.rollBack(server.datastore, id);
+    }
+  }
+
+  /**
+   * The record, brought in line with the store: completed when the upload is finished
+   * there, its offset updated while it is not. Errors are the store's (it may be down).
+   */
+  async settle(file: FileRow): Promise<FileRow> {
+    if (file.upload_status !== 'uploading') return file;
+    const view = await this.inspect(file);
+    if (view?.state === 'complete') return (await this.completion.complete(file)) ?? file;
+    if (view?.state === 'receiving' && view.offset !== file.upload_offset) {
+      await this.records.recordProgress(file.id, view.offset);
+      return { ...file, upload_offset: view.offset };
+    }
+    return file;
+  }
+
+  /** What the upload's store says of it; undefined for a location without resumable uploads, or an upload that is no TUS upload. */
+  async inspect(file: FileRow): Promise<StoreView | undefined> {
+    const server = this.servers.get(file.storage);
+    if (!server || (await this.ownedElsewhere(file.id))) return undefined;
+    return viewInStore(server.datastore, this.storage.location(file.storage), file);
+  }
+
+  /** Completes the record of an upload its store reports complete (see UploadCompletion). */
+  complete(file: FileRow): Promise<FileRow | undefined> {
+    return this.completion.complete(file);
+  }
+
+  /**
    * Ends an unfinished upload's state in its store (its record is already gone). State
    * that is gone already (expired, or removed by another instance) is what was wanted.
    */
@@ -83,35 +158,11 @@ export class UploadServers {
       });
   }
 
-  /**
-   * The stores' own expiry, then records of uploads idle for longer than
-   * TUS_UPLOAD_EXPIRATION. Run by one instance at a time (the janitor lease), and
-   * harmless if two ever overlap: a record is deleted by one caller only, and only that
-   * caller discards its state.
-   */
-  async cleanUp(): Promise<void> {
-    for (const [name, server] of this.servers) {
-      if (server.datastore.hasExtension('expiration')) {
-        await server.cleanUpExpiredUploads().then(
-          (removed) => removed > 0 && this.log.info({ location: name, removed }, 'expired uploads removed'),
-          (error) => this.log.warn({ err: error, location: name }, 'tus cleanup failed'),
-        );
-      }
-    }
-    const before = new Date(Date.now() - this.env.TUS_UPLOAD_EXPIRATION).toISOString();
-    for (const file of await this.records.staleUploads(before)) {
-      if (await this.records.delete(file.id)) {
-        this.log.info({ id: file.id, location: file.storage }, 'stale upload removed');
-        await this.discard(file).catch((error) =>
-          this.log.warn({ err: error, id: file.id }, 'stale upload left behind'),
-        );
-      }
-    }
-    // Partials never joined: their stores expire them (created before `before`, so surely expired).
-    await this.partials.deleteCreatedBefore(before);
-    for (const file of await this.records.readyWithoutChecksum(CHECKSUMS_PER_CLEANUP)) {
-      await backfillChecksum(this.storage, this.records, file, this.log);
-    }
+  /** The store's own expiry of unfinished uploads (never of finished ones); how many it removed. */
+  async expire(location: string): Promise<number> {
+    const server = this.servers.get(location);
+    if (!server?.datastore.hasExtension('expiration')) return 0;
+    return server.cleanUpExpiredUploads();
   }
 
   /**
@@ -133,7 +184,10 @@ export class UploadServers {
       writeSlots: this.writeSlots,
       locker: this.locker,
       maxSize: env.FILES_MAX_UPLOAD_SIZE,
-      namingFunction: () => crypto.randomUUID(),
+      namingFunction: (req) => {
+        const node = nodeRequestOf(req);
+        return (node && this.creations.get(node)) ?? randomUUID();
+      },
       // The id is the path's last segment: @tus/server would take a query (`?access_token=`) along.
       getFileIdFromRequest: (req) => new URL(req.url).pathname.split('/').pop(),
       ...(publicUrl && { generateUrl: (_req, { path, id }) => `${publicUrl}${path}/${id}` }),
@@ -142,7 +196,14 @@ export class UploadServers {
       exposedHeaders: TUS_RESPONSE_HEADERS,
       disableTerminationForFinishedUploads: true,
       postReceiveInterval: 1000,
+      onIncomingRequest: async (req, id) => {
+        // A client told "every byte is here" stops: the record must be complete by then. Only
+        // HEAD: this runs before the upload's lock, and a PATCH must see its upload as of the
+        // lock (it completes the record itself, onUploadFinish, when it ends the upload).
+        if (req.method === 'HEAD') await this.settleById(id);
+      },
       onUploadCreate: async (req, upload) => {
+        await this.checkCreation(location, upload);
         const tokenHash = uploadTokenHash(req);
         // A partial upload is no file: it is only routed and owned until a final upload joins it.
         if (req.headers.get('upload-concat')?.trim() === 'partial') {
@@ -156,11 +217,24 @@ export class UploadServers {
         } else {
           await records.insert(newUploadRecord(location, upload, tokenHash));
         }
+        this.recorded.add(upload.id);
         return {};
       },
       onUploadFinish: async (_req, upload) => {
-        await this.complete(location, upload);
+        if (await partials.get(upload.id)) return {};
+        const file = await this.completion.complete({
+          id: upload.id,
+          storage: location,
+          filename_disk: upload.id,
+        });
+        if (!file) throw tusAnswer(410, 'The file of this upload was deleted meanwhile');
         return {};
+      },
+      onResponseError: async (req, error) => {
+        const node = nodeRequestOf(req);
+        const creation = req.method === 'POST' && node ? this.creations.get(node) : undefined;
+        if (creation) await this.rollBack(datastore, creation);
+        return answerFor(location, error, this.log);
       },
     });
     // During a long PATCH too, not only at its end.
@@ -173,32 +247,45 @@ export class UploadServers {
     return server;
   }
 
-  /**
-   * The record follows the finished upload: its size, and the SHA-256 the store computed
-   * as the bytes arrived. A final upload of a concatenation has none (SHA-256 cannot be
-   * chained from its partials'): it is ready at once and its checksum is filled by
-   * reading it once, after the client was answered.
-   */
-  private async complete(location: string, upload: Upload): Promise<void> {
-    const store = this.servers.get(location)!.datastore;
-    const size = upload.size ?? upload.offset;
-    const checksum = hasContentDigests(store) ? await store.contentDigest(upload.id) : undefined;
-    const file = await this.records.update(
-      upload.id,
-      readyUploadChanges({ size, checksum: checksum ?? null }),
-    );
-    // A partial upload has no record; a final one's partials are joined and gone.
-    if (file === undefined) return;
-    if (hasConcatenation(store)) {
-      const role = await store.describeConcat(upload.id);
-      if (role.kind === 'final') await this.partials.delete(role.partials);
+  /** Refuses what cannot succeed before anything is created: an overlong title, more bytes than the disk has. */
+  private async checkCreation(location: string, upload: Upload): Promise<void> {
+    const title = upload.metadata?.title;
+    if (title && title.length > TITLE_MAX_LENGTH) {
+      throw tusAnswer(400, `The title is longer than ${TITLE_MAX_LENGTH} characters`);
     }
-    if (checksum === undefined) void backfillChecksum(this.storage, this.records, file, this.log);
+    const driver = this.storage.location(location);
+    if (upload.size !== undefined && hasFreeSpace(driver)) {
+      const free = await driver.freeSpace();
+      if (upload.size > free) {
+        throw tusAnswer(
+          507,
+          `Storage location "${location}" has ${free} bytes free; the upload needs ${upload.size}`,
+        );
+      }
+    }
+  }
+
+  private async settleById(id: string): Promise<void> {
+    const file = await this.records.get(id);
+    if (file) await this.settle(file);
+  }
+
+  /** Removes what a failed creation made, once (only if its record or partial row was inserted). */
+  private async rollBack(datastore: DataStore, id: string): Promise<void> {
+    if (!this.recorded.delete(id)) return;
+    try {
+      await this.records.delete(id);
+      await this.partials.delete([id]);
+      await datastore.remove(id).catch((error: unknown) => {
+        const status = (error as { status_code?: unknown } | null)?.status_code;
+        if (status !== 404 && status !== 410) throw error;
+      });
+    } catch (error) {
+      // The janitor removes it once abandoned (the store down, the record never committed).
+      this.log.warn({ err: error, id }, 'a failed upload creation left state behind');
+    }
   }
 }
-
-/** Files whose checksum is filled per cleanup run (each costs a read of the file). */
-const CHECKSUMS_PER_CLEANUP = 20;
 
 function newUploadRecord(location: string, upload: Upload, tokenHash: string | null): FileRow {
   const metadata = upload.metadata ?? {};

@@ -1,9 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+const LISTEN_DEADLINE_MS = 30_000;
 
 export interface ApiProcess {
   child: ChildProcess;
@@ -24,6 +26,20 @@ export async function freePort(): Promise<number> {
 }
 
 /**
+ * What every spawned API of a test needs: a fixed free port (a restart keeps the upload
+ * URLs), its data folder and token, and info logs (spawnApi waits for the line saying
+ * it listens).
+ */
+export async function processEnv(dataDir: string, token: string): Promise<Record<string, string>> {
+  return { PORT: String(await freePort()), DATA_DIR: dataDir, ADMIN_TOKEN: token, LOG_LEVEL: 'info' };
+}
+
+/** The STORAGE_LOCAL_* variables of a `local` location under the data folder. */
+export function localLocationEnv(dataDir: string): Record<string, string> {
+  return { STORAGE_LOCAL_DRIVER: 'local', STORAGE_LOCAL_ROOT: join(dataDir, 'uploads') };
+}
+
+/**
  * The built API (`node dist/main.js`) as its own process, answering once it listens.
  * The test task depends on the build (turbo.json), so dist is current there.
  */
@@ -41,6 +57,7 @@ export async function spawnApi(env: Record<string, string>, cwd?: string): Promi
   let plain = '';
   const logs: Record<string, unknown>[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let deadline: NodeJS.Timeout | undefined;
   const url = await new Promise<string>((resolve, reject) => {
     const onLine = (line: string) => {
       try {
@@ -63,7 +80,14 @@ export async function spawnApi(env: Record<string, string>, cwd?: string): Promi
       stream.on('end', () => buffered && onLine(buffered));
     }
     exited.then((code) => reject(new Error(`the api exited with ${code} before listening:\n${plain}`)));
-  });
+    // A process that never says it listens must not outlive the test that started it.
+    deadline = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(
+        new Error(`the api did not listen within ${LISTEN_DEADLINE_MS} ms (is LOG_LEVEL info?):\n${plain}`),
+      );
+    }, LISTEN_DEADLINE_MS);
+  }).finally(() => clearTimeout(deadline));
   return {
     child,
     url,

@@ -8,7 +8,7 @@ const MASK = '****';
 
 /** Each location: its driver, its options as the driver took them (secrets masked) and its health probe. */
 export async function locations(runtime: Runtime, output: Output): Promise<ExitCode> {
-  const health = await probeLocations(runtime.storage);
+  const health = await probeLocations(runtime.storage, runtime.env.HEALTH_TIMEOUT);
   for (const name of runtime.storage.locationNames) {
     const driver = runtime.storage.driverNameOf(name);
     const isDefault = name === runtime.storage.defaultLocationName;

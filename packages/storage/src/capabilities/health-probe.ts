@@ -9,9 +9,14 @@ export interface HealthReport {
   error?: string;
 }
 
+export interface ProbeOptions {
+  /** Aborting ends the probe's requests: a caller that stops waiting leaves nothing hanging. */
+  signal?: AbortSignal;
+}
+
 /** Drivers that can check that their backend answers, for startup and /server/health. */
 export interface HealthProbe {
-  probe(): Promise<HealthReport>;
+  probe(options?: ProbeOptions): Promise<HealthReport>;
 }
 
 export function hasHealthProbe<D extends Driver>(driver: D): driver is D & HealthProbe {

@@ -5,6 +5,7 @@ import { describeBasicOperations } from './cases/basic-operations.js';
 import { describeEmptyFiles } from './cases/empty-files.js';
 import { describeKeyCharacters } from './cases/key-characters.js';
 import { describeLargeFile } from './cases/large-file.js';
+import { describeLeftoverSweep } from './cases/leftover-sweep.js';
 import { describeListing } from './cases/listing.js';
 import { describeMissingKeys } from './cases/missing-keys.js';
 import { describePresignedUrls } from './cases/presigned-urls.js';
@@ -74,5 +75,6 @@ export function describeDriverConformance(
     describeListing(context);
     describeLargeFile(context);
     describePresignedUrls(context);
+    describeLeftoverSweep(context);
   });
 }

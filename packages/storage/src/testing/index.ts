@@ -3,6 +3,7 @@ export { describeDriverConformance } from './conformance.js';
 export type { ConformanceContext, ConformanceOptions } from './context.js';
 export { readContent, readText, writeContent } from './io.js';
 export { compareKeys, forEachConcurrently, listAll, sortKeys, uniquePrefix } from './listing.js';
+export { spawnTypeScript, typeScriptExecArgv } from './processes.js';
 export {
   failingStream,
   randomBuffer,
