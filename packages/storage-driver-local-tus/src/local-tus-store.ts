@@ -1,16 +1,7 @@
-import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, rename, truncate, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { type Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import {
-  assertValidKey,
-  InsufficientStorageError,
-  InvalidKeyError,
-  NotFoundError,
-  RESERVED_FOLDER,
-  StorageError,
-} from '@stowage/storage';
+import type { Readable } from 'node:stream';
+import { assertValidKey, InvalidKeyError, NotFoundError, RESERVED_FOLDER } from '@stowage/storage';
 import type { LocalDriver } from '@stowage/storage-driver-local';
 import {
   BodyChecksum,
@@ -19,12 +10,16 @@ import {
   ContentDigest,
   type ContentDigests,
   currentWriteRequest,
+  EMPTY_SHA256,
   EXTENSION_ERRORS,
   isEmptyBody,
-  markFinal,
   type PartialUpload,
 } from '@stowage/tus-extensions';
-import { DataStore, ERRORS, Upload } from '@tus/utils';
+import { DataStore, ERRORS, type Upload } from '@tus/utils';
+import { joinPartials } from './join-partials.js';
+import { failure } from './local-failures.js';
+import { receiveBody } from './receive-body.js';
+import { finalDigestOf, shaOf, storageOf, uploadOf } from './record-views.js';
 import {
   errnoOf,
   isRecordFile,
@@ -49,9 +44,6 @@ interface Folders {
   /** `<root>/.stowage/tus`: on the root's file system, so that a finished upload is renamed into place. */
   uploads: string;
 }
-
-/** SHA-256 of no bytes. */
-const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 /**
  * A @tus/server DataStore over a local location. An upload's bytes collect in
@@ -129,47 +121,22 @@ export class LocalTusStore extends DataStore implements ContentDigests, Concaten
     const { checksum: expected } = currentWriteRequest();
     const checksum = expected && new BodyChecksum(expected);
     const digest =
-      record.digest !== undefined
+      record.digest !== undefined || acknowledged === 0
         ? await ContentDigest.start(record.digest)
-        : acknowledged === 0
-          ? await ContentDigest.start()
-          : undefined;
-    let seen = 0;
-    const observe = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        checksum?.update(chunk);
-        digest?.update(chunk);
-        seen += chunk.length;
-        done(null, chunk);
-      },
-    });
-    const part = createWriteStream(files.part, { flags: 'r+', start: offset, flush: true });
-    let streamError: unknown;
-    try {
-      await pipeline(readable, observe, part);
-    } catch (error) {
-      // Only the disk runs out of space (pipeline hands its error to the request stream too).
-      if (isNoSpace(error)) {
-        // The bytes of this PATCH were not acknowledged: giving their space back lets the
-        // location (and its health probe) work again; the acknowledged ones stay.
-        await truncate(files.part, offset).catch(() => {});
-        throw failure(error, id);
-      }
-      // The request's own failures (aborted, too large) keep their tus status; what was written stays.
-      if (!readable.errored) throw failure(error, id);
-      streamError = readable.errored;
-    }
+        : undefined;
+    const received = await receiveBody(id, readable, files.part, offset, [checksum, digest]);
+    const { streamError } = received;
     if (checksum !== undefined) {
       if (streamError !== undefined) throw streamError;
       if (!checksum.matches()) throw EXTENSION_ERRORS.CHECKSUM_MISMATCH;
     }
-    const newOffset = offset + part.bytesWritten;
+    const newOffset = offset + received.written;
     try {
       const committed: UploadRecord = {
         ...record,
         offset: newOffset,
         // Bytes that were hashed but never reached the disk would make the state wrong.
-        digest: seen === part.bytesWritten ? await digest?.save() : undefined,
+        digest: received.allHashed ? await digest?.save() : undefined,
       };
       await writeRecord(files, committed);
       if (record.size === newOffset)
@@ -296,17 +263,7 @@ export class LocalTusStore extends DataStore implements ContentDigests, Concaten
     try {
       await writeFile(files.part, '', { flush: true });
       await writeRecord(files, record);
-      const digest = await ContentDigest.start();
-      const target = createWriteStream(files.part, { flags: 'r+', flush: true });
-      await pipeline(async function* () {
-        for (const source of sources) {
-          for await (const chunk of createReadStream(source.part)) {
-            digest.update(chunk as Buffer);
-            yield chunk;
-          }
-        }
-      }, target);
-      if (target.bytesWritten !== size) throw new Error(`joined ${target.bytesWritten} of ${size} bytes`);
+      const digest = await joinPartials(files.part, sources, size);
       const joined = { ...record, offset: size, digest: await digest.save() };
       await writeRecord(files, joined);
       await this.#complete(files, joined, await digest.hex());
@@ -407,43 +364,4 @@ export class LocalTusStore extends DataStore implements ContentDigests, Concaten
     });
     return this.#folders;
   }
-}
-
-function storageOf(key: string): Upload['storage'] {
-  return { type: 'local', path: key };
-}
-
-function uploadOf(record: UploadRecord, offset: number): Upload {
-  const { id, size, metadata, creation_date } = record;
-  const upload = new Upload({ id, size, metadata, creation_date, offset, storage: storageOf(id) });
-  return record.concat?.kind === 'final' ? markFinal(upload) : upload;
-}
-
-async function shaOf(record: UploadRecord): Promise<{ sha256?: string }> {
-  const sha256 = record.offset === record.size ? await finalDigestOf(record) : undefined;
-  return sha256 === undefined ? {} : { sha256 };
-}
-
-async function finalDigestOf(record: UploadRecord): Promise<string | undefined> {
-  if (record.digest !== undefined) return (await ContentDigest.start(record.digest)).hex();
-  return record.offset === 0 ? EMPTY_SHA256 : undefined;
-}
-
-const isNoSpace = (error: unknown) => errnoOf(error) === 'ENOSPC' || errnoOf(error) === 'EDQUOT';
-
-/** tus errors keep their status; file system failures become storage errors that name the upload, not local paths. */
-function failure(error: unknown, id: string): unknown {
-  if (
-    error instanceof StorageError ||
-    (error as { status_code?: unknown } | null)?.status_code !== undefined
-  ) {
-    return error;
-  }
-  const reason = errnoOf(error) ?? (error as Error)?.message;
-  if (isNoSpace(error)) {
-    return new InsufficientStorageError(`Resumable upload "${id}": no space left on the local disk`, {
-      cause: error,
-    });
-  }
-  return new StorageError(`Resumable upload "${id}" failed on the local disk (${reason})`, { cause: error });
 }

@@ -8,6 +8,7 @@ import {
   type ConcatRole,
   type ContentDigests,
   currentWriteRequest,
+  EMPTY_SHA256,
   EXTENSION_ERRORS,
   isEmptyBody,
   markFinal,
@@ -298,6 +299,3 @@ export class S3TusStore extends DataStore implements ContentDigests, Concatenati
     return { type: 's3', path: state.key, bucket: this.location.bucket };
   }
 }
-
-/** SHA-256 of no bytes. */
-const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';

@@ -91,3 +91,6 @@ export class ContentDigest {
     this.pending = undefined;
   }
 }
+
+/** SHA-256 of no bytes: an empty upload's checksum. */
+export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';

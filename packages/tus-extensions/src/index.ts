@@ -7,7 +7,7 @@ export {
   type ExpectedChecksum,
   parseUploadChecksum,
 } from './checksum.js';
-export { ContentDigest } from './content-digest.js';
+export { ContentDigest, EMPTY_SHA256 } from './content-digest.js';
 export { DRAIN_LIMITS, drainRequest } from './drain-request.js';
 export { EXTENSION_ERRORS, type ExtensionError } from './errors.js';
 export { isEmptyBody, isFinal, markFinal } from './final-uploads.js';
